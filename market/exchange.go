@@ -1,0 +1,36 @@
+package market
+
+import "strings"
+
+// Exchange is a Vietnamese trading venue.
+type Exchange string
+
+// The venues. DER is the derivatives market operated by HNX.
+const (
+	HOSE  Exchange = "HOSE"
+	HNX   Exchange = "HNX"
+	UPCOM Exchange = "UPCOM"
+	DER   Exchange = "DER"
+)
+
+// Exchanges lists every venue in a stable order.
+var Exchanges = [...]Exchange{HOSE, HNX, UPCOM, DER}
+
+// ParseExchange accepts the venue names and the aliases upstreams use
+// (HSX, hose, UPCoM, HNXUPCOM, DERIVATIVES, VNF...).
+func ParseExchange(s string) (Exchange, error) {
+	switch strings.ToUpper(strings.TrimSpace(s)) {
+	case "HOSE", "HSX", "STO", "10":
+		return HOSE, nil
+	case "HNX", "02":
+		return HNX, nil
+	case "UPCOM", "HNXUPCOM", "03":
+		return UPCOM, nil
+	case "DER", "DERIVATIVES", "DERIVATIVE", "VNF", "FU", "DVX":
+		return DER, nil
+	}
+	return "", Invalid("exchange", "%q is not one of HOSE, HNX, UPCOM, DER", s)
+}
+
+// String returns the venue name.
+func (e Exchange) String() string { return string(e) }
