@@ -1,0 +1,43 @@
+package hub
+
+import (
+	"context"
+	"errors"
+)
+
+// Broker moves events between server instances and owns the deployment-wide
+// sequence and the history that resume replays. The Hub owns local delivery.
+//
+// Implementations deliver every event, in strictly increasing Seq, to the
+// Deliverer given to Start, from one goroutine at a time.
+type Broker interface {
+	// Start begins delivering events to d. It is called once, by New.
+	Start(d Deliverer) error
+	// Publish assigns the next sequence number, records the event in the
+	// history and delivers it to every instance. It returns the seq. It may
+	// block only for backpressure from delivery, never on a subscriber.
+	Publish(ctx context.Context, topic string, data []byte, ts int64) (uint64, error)
+	// Subscribe is called when the first local subscriber of topics arrived.
+	Subscribe(ctx context.Context, topics ...string) error
+	// Unsubscribe is called when the last local subscriber of topics left.
+	Unsubscribe(ctx context.Context, topics ...string) error
+	// History returns, in order, the events with since < seq ≤ upto whose
+	// topic satisfies match. ok is false when the history no longer reaches
+	// back to since+1.
+	History(ctx context.Context, since, upto uint64, match func(topic string) bool) (events []*Event, ok bool, err error)
+	// LastValues returns the most recent event of each topic that has one
+	// (for topics this instance may never have seen published).
+	LastValues(ctx context.Context, topics []string) ([]*Event, error)
+	// Epoch names the current history; it changes when history is lost.
+	Epoch() string
+	// Close stops delivery and releases resources.
+	Close(ctx context.Context) error
+}
+
+// Deliverer receives every event a Broker delivers; *Hub implements it.
+type Deliverer interface {
+	Deliver(ev *Event)
+}
+
+// ErrClosed is returned by operations on a closed hub or broker.
+var ErrClosed = errors.New("hub: closed")

@@ -1,0 +1,217 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Config configures a Hub.
+type Config struct {
+	// Classify says how a topic's events queue: conflate (state: the latest
+	// value per key wins and becomes the topic's snapshot) or stream (every
+	// event delivered, bounded by QueueBytes). key is the conflation key,
+	// usually the topic itself. Nil treats every topic as a stream.
+	Classify func(topic string, data []byte) (key string, conflate bool)
+	// Expand validates a topic a client asked for and returns the topics it
+	// stands for: itself, or a group's members (`quote:@VN30`). An error is
+	// reported to the client for that topic. Nil accepts every topic as is.
+	Expand func(topic string) ([]string, error)
+	// QueueBytes is the most bytes of stream events a subscriber may have
+	// pending before it is ended as a slow consumer. Default 1 MiB.
+	QueueBytes int
+	// MaxTopics bounds the topics one subscriber holds. Default 1,024.
+	MaxTopics int
+	Logger    *slog.Logger
+	Now       func() time.Time
+}
+
+func (c Config) withDefaults() Config {
+	if c.QueueBytes <= 0 {
+		c.QueueBytes = 1 << 20
+	}
+	if c.MaxTopics <= 0 {
+		c.MaxTopics = 1024
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Classify == nil {
+		c.Classify = func(string, []byte) (string, bool) { return "", false }
+	}
+	if c.Expand == nil {
+		c.Expand = func(t string) ([]string, error) { return []string{t}, nil }
+	}
+	return c
+}
+
+// Hub is the local fan-out of one instance. Lock order: Hub.mu, then
+// Subscriber.mu (see LOCKS.md). It is safe for concurrent use.
+type Hub struct {
+	cfg    Config
+	broker Broker
+
+	mu     sync.RWMutex
+	topics map[string]*topicState
+	head   uint64 // seq of the last delivered event
+	closed bool
+
+	nextID atomic.Uint64
+	stats  stats
+}
+
+type topicState struct {
+	subs     map[*Subscriber]struct{} // guarded by Hub.mu
+	last     atomic.Pointer[Event]    // latest event of a conflated topic (the snapshot)
+	conflate bool                     // set when the topic is first seen
+}
+
+// New returns a hub delivering from broker, and starts the broker.
+func New(cfg Config, broker Broker) (*Hub, error) {
+	h := &Hub{cfg: cfg.withDefaults(), broker: broker, topics: map[string]*topicState{}}
+	if err := broker.Start(h); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// Publish publishes one event through the broker and returns its seq.
+func (h *Hub) Publish(ctx context.Context, topic string, data []byte, ts int64) (uint64, error) {
+	if ts == 0 {
+		ts = h.cfg.Now().UnixMilli()
+	}
+	seq, err := h.broker.Publish(ctx, topic, data, ts)
+	if err != nil {
+		return 0, err
+	}
+	h.stats.published.Add(1)
+	return seq, nil
+}
+
+// Deliver implements Deliverer: it records the event as its topic's last
+// value (for conflated topics) and offers it to every local subscriber of the
+// topic. It never blocks on a subscriber. Brokers call it from one goroutine
+// in seq order.
+func (h *Hub) Deliver(ev *Event) {
+	key, conflate := h.cfg.Classify(ev.Topic, ev.Data)
+	if key == "" {
+		key = ev.Topic
+	}
+	h.mu.RLock()
+	ts, ok := h.topics[ev.Topic]
+	if !ok {
+		h.mu.RUnlock()
+		h.addTopic(ev.Topic, conflate)
+		h.mu.RLock()
+		ts = h.topics[ev.Topic]
+	}
+	// Subscribe holds the write lock, so it sees either the old snapshot and
+	// this event in its queue, or the new snapshot and not this event.
+	if ts.conflate {
+		ts.last.Store(ev)
+	}
+	atomic.StoreUint64(&h.head, max(ev.Seq, atomic.LoadUint64(&h.head)))
+	for s := range ts.subs {
+		s.offer(ev, key, ts.conflate)
+	}
+	n := len(ts.subs)
+	h.mu.RUnlock()
+	h.stats.delivered.Add(uint64(n))
+}
+
+// addTopic creates a topic's state under the write lock.
+func (h *Hub) addTopic(topic string, conflate bool) *topicState {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	ts, ok := h.topics[topic]
+	if !ok {
+		ts = &topicState{subs: map[*Subscriber]struct{}{}, conflate: conflate}
+		h.topics[topic] = ts
+	}
+	return ts
+}
+
+// Head returns the seq of the last event this hub delivered.
+func (h *Hub) Head() uint64 { return atomic.LoadUint64(&h.head) }
+
+// Epoch returns the broker's current epoch.
+func (h *Hub) Epoch() string { return h.broker.Epoch() }
+
+// Snapshot returns the last value of each topic that has one, expanding
+// groups; topics that fail to expand are returned in errs.
+func (h *Hub) Snapshot(ctx context.Context, topics []string) (events []*Event, errs map[string]error) {
+	var want []string
+	for _, t := range topics {
+		members, err := h.cfg.Expand(t)
+		if err != nil {
+			if errs == nil {
+				errs = map[string]error{}
+			}
+			errs[t] = err
+			continue
+		}
+		want = append(want, members...)
+	}
+	var missing []string
+	h.mu.RLock()
+	for _, t := range want {
+		if ts, ok := h.topics[t]; ok && ts.last.Load() != nil {
+			events = append(events, ts.last.Load())
+		} else {
+			missing = append(missing, t)
+		}
+	}
+	h.mu.RUnlock()
+	if len(missing) > 0 {
+		more, err := h.broker.LastValues(ctx, missing)
+		if err == nil {
+			events = append(events, h.conflatedOnly(more)...)
+		}
+	}
+	return events, errs
+}
+
+// conflatedOnly keeps the events of state topics.
+func (h *Hub) conflatedOnly(evs []*Event) []*Event {
+	out := evs[:0]
+	for _, ev := range evs {
+		if _, conflate := h.cfg.Classify(ev.Topic, ev.Data); conflate {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// Close ends every subscriber and closes the broker.
+func (h *Hub) Close(ctx context.Context) error {
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return nil
+	}
+	h.closed = true
+	var subs []*Subscriber
+	seen := map[*Subscriber]bool{}
+	for _, ts := range h.topics {
+		for s := range ts.subs {
+			if !seen[s] {
+				seen[s] = true
+				subs = append(subs, s)
+			}
+		}
+	}
+	h.mu.Unlock()
+	for _, s := range subs {
+		s.fail(ErrClosed)
+	}
+	return h.broker.Close(ctx)
+}
+
+// ErrSlowConsumer ends a subscriber whose stream queue passed its byte limit.
+var ErrSlowConsumer = errors.New("slow consumer: queue limit exceeded")

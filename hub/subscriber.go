@@ -1,0 +1,219 @@
+package hub
+
+import (
+	"slices"
+	"sync"
+)
+
+// ItemKind says what a queued Item is.
+type ItemKind uint8
+
+// Item kinds.
+const (
+	ItemEvent    ItemKind = iota + 1 // a live or replayed event
+	ItemSnapshot                     // a topic's last value, sent on subscribe
+	ItemControl                      // a reply: ack, error, recovered, pong...
+)
+
+// Item is one message ready for a transport to frame.
+type Item struct {
+	Kind  ItemKind
+	Event *Event // ItemEvent, ItemSnapshot
+	Line  []byte // ItemControl: the whole JSON message
+	Name  string // ItemControl: its type ("ack", "error", "recovered", ...)
+}
+
+// AppendJSON appends the item's JSON message (no newline).
+func (it Item) AppendJSON(b []byte) []byte {
+	switch it.Kind {
+	case ItemEvent:
+		return it.Event.AppendLine(b)
+	case ItemSnapshot:
+		return it.Event.AppendSnapshot(b)
+	default:
+		return append(b, it.Line...)
+	}
+}
+
+// Subscriber is one client's view of the hub: the topics it holds and a
+// bounded queue of what it has not been sent yet. The hub starts no goroutine
+// for it: the transport's own goroutine waits on Ready and calls Drain.
+//
+// Subscribe, Unsubscribe and Close are called by one goroutine (the
+// connection's reader); Ready, Drain and Push may be called concurrently.
+type Subscriber struct {
+	h     *Hub
+	id    uint64
+	ready chan struct{} // capacity 1: "the queue is not empty"
+
+	mu          sync.Mutex // guards the fields below; taken after Hub.mu
+	ctrl        []Item     // replies, snapshots and replays, in order, before live events
+	stream      []*Event   // pending stream events, seq order
+	streamBytes int
+	pend        map[string]*Event // pending conflated events by key
+	holding     int               // >0 while a resume is reading history
+	err         error             // terminal: the subscriber is ended
+	closed      bool
+
+	// Owned by the subscribing goroutine; the registry itself is Hub.topics.
+	members  map[string]int      // member topic → number of requests naming it
+	requests map[string][]string // topic as requested → its member topics
+}
+
+// NewSubscriber registers a new subscriber with no topics.
+func (h *Hub) NewSubscriber() *Subscriber {
+	h.stats.subscribers.Add(1)
+	return &Subscriber{
+		h:        h,
+		id:       h.nextID.Add(1),
+		ready:    make(chan struct{}, 1),
+		members:  map[string]int{},
+		requests: map[string][]string{},
+	}
+}
+
+// ID is unique within the hub.
+func (s *Subscriber) ID() uint64 { return s.id }
+
+// Ready is signalled when the queue may have something to Drain (or the
+// subscriber was ended).
+func (s *Subscriber) Ready() <-chan struct{} { return s.ready }
+
+func (s *Subscriber) signal() {
+	select {
+	case s.ready <- struct{}{}:
+	default:
+	}
+}
+
+// offer queues one event without blocking. Called by Hub.Deliver under Hub.mu.
+func (s *Subscriber) offer(ev *Event, key string, conflate bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil || s.closed {
+		return
+	}
+	if conflate {
+		if s.pend == nil {
+			s.pend = make(map[string]*Event, 8)
+		}
+		if _, ok := s.pend[key]; ok {
+			s.h.stats.conflated.Add(1)
+		}
+		s.pend[key] = ev
+	} else {
+		size := len(eventPrefix) + len(ev.body) + 1
+		if s.streamBytes+size > s.h.cfg.QueueBytes {
+			s.failLocked(ErrSlowConsumer)
+			s.h.stats.slow.Add(1)
+			return
+		}
+		s.stream = append(s.stream, ev)
+		s.streamBytes += size
+	}
+	s.signal()
+}
+
+// Push queues a control message (a reply the transport built itself).
+func (s *Subscriber) Push(name string, line []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil || s.closed {
+		return
+	}
+	s.ctrl = append(s.ctrl, Item{Kind: ItemControl, Name: name, Line: line})
+	s.signal()
+}
+
+// QueuedBytes returns the bytes of stream events waiting to be drained.
+func (s *Subscriber) QueuedBytes() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.streamBytes
+}
+
+// Drain appends everything pending to items, in the order it must be sent:
+// replies, snapshots and replays first, then live events in increasing seq
+// (conflated and stream events merged). It returns the subscriber's terminal
+// error, if it was ended, and then nothing else.
+func (s *Subscriber) Drain(items []Item) ([]Item, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return items, s.err
+	}
+	if s.holding > 0 {
+		return items, nil
+	}
+	items = append(items, s.ctrl...)
+	clear(s.ctrl)
+	s.ctrl = s.ctrl[:0]
+	start := len(items)
+	for _, ev := range s.pend {
+		items = append(items, Item{Kind: ItemEvent, Event: ev})
+	}
+	clear(s.pend)
+	conflated := items[start:]
+	slices.SortFunc(conflated, func(a, b Item) int { return cmpSeq(a.Event.Seq, b.Event.Seq) })
+	if len(s.stream) > 0 {
+		items = mergeStream(items, start, s.stream)
+		clear(s.stream)
+		s.stream = s.stream[:0]
+		s.streamBytes = 0
+	}
+	return items, nil
+}
+
+// mergeStream merges the seq-ordered stream events into the seq-ordered
+// items[start:].
+func mergeStream(items []Item, start int, stream []*Event) []Item {
+	conflated := slices.Clone(items[start:])
+	items = items[:start]
+	i := 0
+	for _, ev := range stream {
+		for i < len(conflated) && conflated[i].Event.Seq < ev.Seq {
+			items = append(items, conflated[i])
+			i++
+		}
+		items = append(items, Item{Kind: ItemEvent, Event: ev})
+	}
+	return append(items, conflated[i:]...)
+}
+
+func cmpSeq(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Err returns the terminal error once the subscriber was ended.
+func (s *Subscriber) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// fail ends the subscriber with err: its queue is dropped and Drain reports err.
+func (s *Subscriber) fail(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failLocked(err)
+}
+
+func (s *Subscriber) failLocked(err error) {
+	if s.err != nil {
+		return
+	}
+	s.err = err
+	clear(s.ctrl)
+	s.ctrl = nil
+	clear(s.stream)
+	s.stream = nil
+	s.streamBytes = 0
+	s.pend = nil
+	s.signal()
+}
