@@ -18,8 +18,16 @@ var Exchanges = [...]Exchange{HOSE, HNX, UPCOM, DER}
 
 // ParseExchange accepts the venue names and the aliases upstreams use
 // (HSX, hose, UPCoM, HNXUPCOM, DERIVATIVES, VNF...).
+// Surrounding white space is ignored; case folding is ASCII only, so that
+// look-alikes such as "hoſe" (U+017F folds to S) are refused.
 func ParseExchange(s string) (Exchange, error) {
-	switch strings.ToUpper(strings.TrimSpace(s)) {
+	name := strings.TrimSpace(s)
+	for i := 0; i < len(name); i++ {
+		if name[i] >= 0x80 {
+			return "", Invalid("exchange", "%q is not one of HOSE, HNX, UPCOM, DER", s)
+		}
+	}
+	switch strings.ToUpper(name) {
 	case "HOSE", "HSX", "STO", "10":
 		return HOSE, nil
 	case "HNX", "02":

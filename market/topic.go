@@ -92,7 +92,7 @@ func ParseTopic(s string) (Topic, error) {
 		return t, nil
 	case KindSession:
 		ex, err := ParseExchange(rest)
-		if err != nil || !hasArg {
+		if err != nil || !hasArg || strings.TrimSpace(rest) != rest {
 			return Topic{}, Invalid("topic", "%q: session needs one of HOSE, HNX, UPCOM, DER", s)
 		}
 		t.Exchange = ex
@@ -124,11 +124,11 @@ func parseTopicTarget(s string, t Topic, target string) (Topic, error) {
 		t.All = true
 		return t, nil
 	case strings.HasPrefix(target, "@"):
-		g := strings.ToUpper(target[1:])
-		if _, err := ParseSymbol(g); err != nil {
+		g, err := ParseSymbol(target[1:]) // ASCII folding only
+		if err != nil {
 			return Topic{}, Invalid("topic", "%q: malformed group", s)
 		}
-		t.Group = g
+		t.Group = string(g)
 		return t, nil
 	}
 	sym, err := ParseSymbol(target)
