@@ -334,3 +334,15 @@ func BenchmarkPhase(b *testing.B) {
 		_ = c.Phase(HOSE, t)
 	}
 }
+
+func TestPhaseTrading(t *testing.T) {
+	t.Parallel()
+	for p, want := range map[Phase]bool{
+		PhasePreOpen: false, PhaseATO: true, PhaseContinuous: true, PhaseLunchBreak: false,
+		PhaseATC: true, PhasePutThrough: true, PhaseClosed: false, "": false,
+	} {
+		if got := p.Trading(); got != want {
+			t.Errorf("%q.Trading() = %v, want %v", p, got, want)
+		}
+	}
+}

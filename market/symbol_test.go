@@ -206,3 +206,21 @@ func TestBarAdd(t *testing.T) {
 		t.Errorf("bar = %+v", b)
 	}
 }
+
+func TestErrors(t *testing.T) {
+	t.Parallel()
+	err := Invalid("symbol", "%q is bad", "x")
+	if got, want := err.Error(), `symbol: "x" is bad`; got != want {
+		t.Errorf("FieldError = %q, want %q", got, want)
+	}
+	var se error = &SchemaError{Source: "ssi", Field: "price", Msg: "not a number"}
+	if got, want := se.Error(), "upstream_schema: ssi: field price: not a number"; got != want {
+		t.Errorf("SchemaError = %q, want %q", got, want)
+	}
+	if !errors.Is(se, ErrUpstreamSchema) || errors.Is(se, ErrInvalid) {
+		t.Error("SchemaError must be ErrUpstreamSchema only")
+	}
+	if Symbol("VNM").String() != "VNM" {
+		t.Error("Symbol.String")
+	}
+}
