@@ -215,3 +215,6 @@ func (h *Hub) Close(ctx context.Context) error {
 
 // ErrSlowConsumer ends a subscriber whose stream queue passed its byte limit.
 var ErrSlowConsumer = errors.New("slow consumer: queue limit exceeded")
+
+// Expand validates a topic and returns the topics it stands for.
+func (h *Hub) Expand(topic string) ([]string, error) { return h.cfg.Expand(topic) }

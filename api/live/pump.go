@@ -1,0 +1,84 @@
+// Package live holds what the streaming transports (WebSocket, SSE, GraphQL
+// subscriptions) share: the loop that waits on a hub subscriber's queue and
+// hands batches to the transport, with a heartbeat when idle and a minimum
+// spacing between frames so that bursts coalesce into one write.
+package live
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/vnstock-api/vnstock-api/hub"
+)
+
+// PumpConfig tunes Pump.
+type PumpConfig struct {
+	// Heartbeat is the longest silence before write is called with
+	// heartbeat=true. Default 15 s.
+	Heartbeat time.Duration
+	// FlushInterval is the least time between two batches: events that arrive
+	// meanwhile join the next frame (batching). Zero writes at once.
+	FlushInterval time.Duration
+}
+
+// WriteFunc sends one batch. heartbeat is true, and items empty, when the
+// connection was idle for a heartbeat interval.
+type WriteFunc func(items []hub.Item, heartbeat bool) error
+
+var itemPool = sync.Pool{New: func() any { s := make([]hub.Item, 0, 64); return &s }}
+
+// Pump drains sub into write until ctx ends, write fails or the subscriber is
+// ended (it returns the subscriber's error, such as hub.ErrSlowConsumer). It
+// runs on the caller's goroutine and holds no buffer while idle.
+func Pump(ctx context.Context, sub *hub.Subscriber, cfg PumpConfig, write WriteFunc) error {
+	if cfg.Heartbeat <= 0 {
+		cfg.Heartbeat = 15 * time.Second
+	}
+	timer := time.NewTimer(cfg.Heartbeat)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-timer.C:
+			if err := write(nil, true); err != nil {
+				return err
+			}
+			timer.Reset(cfg.Heartbeat)
+			continue
+		case <-sub.Ready():
+		}
+		if err := flush(ctx, sub, write); err != nil {
+			return err
+		}
+		if cfg.FlushInterval > 0 {
+			// Cool down: what arrives now waits for the next frame.
+			timer.Reset(cfg.FlushInterval)
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-timer.C:
+			}
+		}
+		timer.Reset(cfg.Heartbeat)
+	}
+}
+
+func flush(ctx context.Context, sub *hub.Subscriber, write WriteFunc) error {
+	p := itemPool.Get().(*[]hub.Item)
+	defer func() {
+		clear(*p)
+		*p = (*p)[:0]
+		itemPool.Put(p)
+	}()
+	items, err := sub.Drain(*p)
+	*p = items
+	if err != nil {
+		return err
+	}
+	if len(items) == 0 {
+		return ctx.Err()
+	}
+	return write(items, false)
+}

@@ -1,0 +1,200 @@
+// Package sse serves the live protocol as Server-Sent Events
+// (GET /v1/sse?topics=...): the frames are written here, straight from the
+// hub's bounded queue, so a slow client never blocks others and nothing is
+// replayed beyond the hub's history.
+package sse
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vnstock-api/vnstock-api/api/live"
+	"github.com/vnstock-api/vnstock-api/hub"
+)
+
+// Config configures the handler.
+type Config struct {
+	Heartbeat     time.Duration // default 15 s
+	WriteTimeout  time.Duration // default 5 s
+	FlushInterval time.Duration // least time between writes
+	Retry         time.Duration // the reconnection delay announced first; default 2 s
+	MaxTopics     int           // topics in one request; default 1,024
+	Logger        *slog.Logger
+}
+
+func (c Config) withDefaults() Config {
+	if c.Heartbeat <= 0 {
+		c.Heartbeat = 15 * time.Second
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = 5 * time.Second
+	}
+	if c.Retry <= 0 {
+		c.Retry = 2 * time.Second
+	}
+	if c.MaxTopics <= 0 {
+		c.MaxTopics = 1024
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
+
+// Hub is what the handler needs of the hub.
+type Hub interface {
+	NewSubscriber() *hub.Subscriber
+	Head() uint64
+	Expand(topic string) ([]string, error)
+}
+
+// Handler serves SSE clients.
+type Handler struct {
+	cfg Config
+	hub Hub
+
+	mu       sync.Mutex
+	stopping bool
+	active   map[*context.CancelCauseFunc]struct{}
+}
+
+// New returns a handler on h.
+func New(cfg Config, h Hub) *Handler {
+	return &Handler{cfg: cfg.withDefaults(), hub: h, active: map[*context.CancelCauseFunc]struct{}{}}
+}
+
+var errGoingAway = errors.New("server going away")
+
+// Shutdown ends every stream with a retry hint so that clients reconnect
+// (to another instance) and resume with Last-Event-ID.
+func (h *Handler) Shutdown() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.stopping = true
+	for cancel := range h.active {
+		(*cancel)(errGoingAway)
+	}
+}
+
+// ServeHTTP streams events until the client leaves or the server stops.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	topics, since, err := h.parseRequest(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
+	ctx, cancel := context.WithCancelCause(r.Context())
+	defer cancel(nil)
+	if !h.track(&cancel, true) {
+		writeError(w, http.StatusServiceUnavailable, &requestError{"unavailable", "", "server is shutting down"})
+		return
+	}
+	defer h.track(&cancel, false)
+
+	sub := h.hub.NewSubscriber()
+	defer sub.Close(context.WithoutCancel(ctx))
+	st := &stream{h: h, w: w, rc: http.NewResponseController(w)}
+	hdr := w.Header()
+	hdr.Set("Content-Type", "text/event-stream")
+	hdr.Set("Cache-Control", "no-cache")
+	hdr.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	if err := st.writeRaw([]byte("retry: " + strconv.FormatInt(h.cfg.Retry.Milliseconds(), 10) + "\n\n")); err != nil {
+		return
+	}
+	sub.Subscribe(ctx, hub.SubscribeRequest{Topics: topics, Since: since})
+	cfg := live.PumpConfig{Heartbeat: h.cfg.Heartbeat, FlushInterval: h.cfg.FlushInterval}
+	err = live.Pump(ctx, sub, cfg, st.write)
+	if cause := context.Cause(ctx); errors.Is(cause, errGoingAway) {
+		err = cause
+	}
+	st.finish(err)
+}
+
+func (h *Handler) track(cancel *context.CancelCauseFunc, add bool) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !add {
+		delete(h.active, cancel)
+		return true
+	}
+	if h.stopping {
+		return false
+	}
+	h.active[cancel] = struct{}{}
+	return true
+}
+
+// requestError is a 4xx answered before the stream starts.
+type requestError struct {
+	code, field, msg string
+}
+
+func (e *requestError) Error() string { return e.msg }
+
+// parseRequest reads topics and the resume point: Last-Event-ID wins over
+// ?since=. A request with no valid topic at all is refused; invalid ones in a
+// partly valid request become error events inside the stream.
+func (h *Handler) parseRequest(r *http.Request) ([]string, *uint64, error) {
+	q := r.URL.Query()
+	var topics []string
+	for _, v := range q["topics"] {
+		for t := range strings.SplitSeq(v, ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				topics = append(topics, t)
+			}
+		}
+	}
+	if len(topics) == 0 {
+		return nil, nil, &requestError{"invalid_argument", "topics", "topics: give at least one topic, e.g. ?topics=quote:VNM,trade:VNM"}
+	}
+	if len(topics) > h.cfg.MaxTopics {
+		return nil, nil, &requestError{"invalid_argument", "topics", "topics: at most " + strconv.Itoa(h.cfg.MaxTopics) + " topics"}
+	}
+	valid := 0
+	var firstErr error
+	for _, t := range topics {
+		if _, err := h.hub.Expand(t); err == nil {
+			valid++
+		} else if firstErr == nil {
+			firstErr = err
+		}
+	}
+	if valid == 0 {
+		return nil, nil, &requestError{"invalid_argument", "topics", "topics: no valid topic: " + firstErr.Error()}
+	}
+	raw := r.Header.Get("Last-Event-ID")
+	field := "Last-Event-ID"
+	if raw == "" {
+		raw, field = q.Get("since"), "since"
+	}
+	if raw == "" {
+		return topics, nil, nil
+	}
+	v, err := strconv.ParseUint(strings.TrimSpace(raw), 10, 64)
+	if err != nil {
+		return nil, nil, &requestError{"invalid_argument", field, field + ": must be a non-negative integer seq"}
+	}
+	return topics, &v, nil
+}
+
+func writeError(w http.ResponseWriter, status int, err error) {
+	var re *requestError
+	if !errors.As(err, &re) {
+		re = &requestError{"internal", "", "internal error"}
+	}
+	body := map[string]any{"code": re.code, "message": re.msg}
+	if re.field != "" {
+		body["field"] = re.field
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"error": body})
+}

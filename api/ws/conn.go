@@ -1,0 +1,237 @@
+package ws
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/vnstock-api/vnstock-api/api/live"
+	"github.com/vnstock-api/vnstock-api/hub"
+)
+
+// maxFrame is the most bytes batched into one frame: larger batches are
+// split, so clients with a default 32 KiB read limit keep up.
+const maxFrame = 32 << 10
+
+var framePool = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+
+// conn is one WebSocket client: its reader goroutine handles client
+// messages, the handler's goroutine pumps the subscriber's queue.
+type conn struct {
+	h   *Handler
+	c   *websocket.Conn
+	sub *hub.Subscriber
+	id  string
+
+	cancel       context.CancelCauseFunc
+	lastActivity atomic.Int64 // Unix ns of the last client frame or pong
+	lastPing     atomic.Int64 // Unix ns of the last ping sent
+	pinging      atomic.Bool
+}
+
+func (cn *conn) run(parent context.Context) {
+	ctx, cancel := context.WithCancelCause(parent)
+	cn.cancel = cancel
+	defer cancel(nil)
+	cn.h.track(cn, true)
+	defer cn.h.track(cn, false)
+	defer cn.sub.Close(context.WithoutCancel(ctx))
+	now := time.Now().UnixNano()
+	cn.lastActivity.Store(now)
+	cn.lastPing.Store(now)
+	cn.sub.Push("welcome", cn.h.welcomeLine(cn.id))
+
+	readDone := make(chan struct{})
+	go func() {
+		defer close(readDone)
+		cn.readLoop(ctx)
+	}()
+	cfg := live.PumpConfig{Heartbeat: cn.h.cfg.Heartbeat, FlushInterval: cn.h.cfg.FlushInterval}
+	err := live.Pump(ctx, cn.sub, cfg, func(items []hub.Item, hb bool) error {
+		return cn.write(ctx, items, hb)
+	})
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+		err = cause
+	}
+	cn.finish(ctx, err)
+	<-readDone
+}
+
+// finish closes the connection with the code err calls for.
+func (cn *conn) finish(ctx context.Context, err error) {
+	var ce *closeError
+	switch {
+	case errors.Is(err, hub.ErrSlowConsumer):
+		cn.sendLast(ctx, hub.ErrorLine(nil, "slow_consumer", "queue limit exceeded: read faster or subscribe to fewer stream topics"))
+		_ = cn.c.Close(CodeSlowConsumer, "slow consumer")
+	case errors.Is(err, errGoingAway):
+		_ = cn.c.Close(websocket.StatusGoingAway, "server going away: reconnect and resume with since")
+	case errors.As(err, &ce):
+		_ = cn.c.Close(ce.code, ce.reason)
+	default:
+		_ = cn.c.CloseNow()
+	}
+}
+
+// sendLast writes a final message within a short deadline, ignoring errors:
+// the connection is being closed anyway.
+func (cn *conn) sendLast(ctx context.Context, line []byte) {
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	defer cancel()
+	_ = cn.c.Write(wctx, websocket.MessageText, line)
+}
+
+// write sends one batch as frames of at most maxFrame bytes.
+func (cn *conn) write(ctx context.Context, items []hub.Item, heartbeat bool) error {
+	now := time.Now()
+	if err := cn.checkAlive(ctx, now); err != nil {
+		return err
+	}
+	p := framePool.Get().(*[]byte)
+	defer framePool.Put(p)
+	buf := (*p)[:0]
+	if heartbeat {
+		buf = cn.heartbeatLine(buf, now)
+	}
+	for _, it := range items {
+		if len(buf) > 0 && len(buf) >= maxFrame {
+			if err := cn.writeFrame(ctx, buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+		if len(buf) > 0 {
+			buf = append(buf, '\n')
+		}
+		buf = it.AppendJSON(buf)
+	}
+	err := cn.writeFrame(ctx, buf)
+	if cap(buf) <= 256<<10 {
+		*p = buf[:0]
+	}
+	return err
+}
+
+func (cn *conn) writeFrame(ctx context.Context, frame []byte) error {
+	wctx, cancel := context.WithTimeout(ctx, cn.h.cfg.WriteTimeout)
+	defer cancel()
+	return cn.c.Write(wctx, websocket.MessageText, frame)
+}
+
+func (cn *conn) heartbeatLine(b []byte, now time.Time) []byte {
+	b = append(b, `{"type":"heartbeat","seq":`...)
+	b = strconv.AppendUint(b, cn.h.hub.Head(), 10)
+	b = append(b, `,"ts":`...)
+	b = strconv.AppendInt(b, now.UnixMilli(), 10)
+	return append(b, '}')
+}
+
+// checkAlive ends a client silent for two heartbeats and pings one silent
+// for one. The ping waits for its pong on a short-lived goroutine.
+func (cn *conn) checkAlive(ctx context.Context, now time.Time) error {
+	hb := cn.h.cfg.Heartbeat
+	silent := now.Sub(time.Unix(0, cn.lastActivity.Load()))
+	if silent > 2*hb {
+		return &closeError{code: websocket.StatusPolicyViolation, reason: "no frame or pong for two heartbeats"}
+	}
+	if now.Sub(time.Unix(0, cn.lastPing.Load())) < hb || !cn.pinging.CompareAndSwap(false, true) {
+		return nil
+	}
+	cn.lastPing.Store(now.UnixNano())
+	go func() {
+		defer cn.pinging.Store(false)
+		pctx, cancel := context.WithTimeout(ctx, hb)
+		defer cancel()
+		if cn.c.Ping(pctx) == nil {
+			cn.lastActivity.Store(time.Now().UnixNano())
+		}
+	}()
+	return nil
+}
+
+// readLoop handles client messages until the connection fails or a protocol
+// violation ends it (then it cancels the connection with a close code).
+func (cn *conn) readLoop(ctx context.Context) {
+	limiter := newLimiter(cn.h.cfg.MessageRate)
+	// A cancelled read context makes the library close with 1008; closing the
+	// connection is what ends this loop instead, so the close code is ours.
+	readCtx := context.WithoutCancel(ctx)
+	for {
+		typ, r, err := cn.c.Reader(readCtx)
+		if err != nil {
+			cn.cancel(nil)
+			return
+		}
+		cn.lastActivity.Store(time.Now().UnixNano())
+		msg, err := io.ReadAll(io.LimitReader(r, cn.h.cfg.MaxMessageBytes+1))
+		if err != nil {
+			cn.fatal(&closeError{CodeProtocolError, "frame too large"}, "frame_too_large",
+				fmt.Sprintf("a client frame may hold at most %d bytes", cn.h.cfg.MaxMessageBytes))
+			return
+		}
+		if int64(len(msg)) > cn.h.cfg.MaxMessageBytes {
+			cn.fatal(&closeError{CodeProtocolError, "frame too large"}, "frame_too_large",
+				fmt.Sprintf("a client frame may hold at most %d bytes", cn.h.cfg.MaxMessageBytes))
+			return
+		}
+		if typ != websocket.MessageText {
+			cn.fatal(&closeError{CodeProtocolError, "binary frame"}, "bad_request", "frames must be text")
+			return
+		}
+		if !limiter.Allow() {
+			cn.fatal(&closeError{CodeRateLimited, "rate limited"}, "rate_limited",
+				fmt.Sprintf("at most %g client messages per second", cn.h.cfg.MessageRate))
+			return
+		}
+		if !cn.handle(ctx, msg) {
+			return
+		}
+	}
+}
+
+// fatal sends an error message and ends the connection with ce.
+func (cn *conn) fatal(ce *closeError, code, message string) {
+	cn.sendLast(context.Background(), hub.ErrorLine(nil, code, message))
+	cn.cancel(ce)
+}
+
+// handle applies one client message; false means the connection is ending.
+func (cn *conn) handle(ctx context.Context, raw []byte) bool {
+	m, err := parseClientMessage(raw)
+	var fe *fieldError
+	switch {
+	case errors.As(err, &fe):
+		cn.sub.Push("error", hub.ErrorLine(m.ID, "invalid_argument", fe.Error()))
+		return true
+	case errors.Is(err, errUnknownOp):
+		cn.fatal(&closeError{CodeProtocolError, "unknown op"}, "unknown_op", err.Error())
+		return false
+	case err != nil:
+		cn.fatal(&closeError{CodeProtocolError, "bad JSON"}, "bad_json", err.Error())
+		return false
+	}
+	switch m.Op {
+	case opSubscribe:
+		cn.sub.Subscribe(ctx, hub.SubscribeRequest{ID: m.ID, Topics: m.Topics, Since: m.Since, Epoch: m.Epoch})
+	case opUnsubscribe:
+		cn.sub.Unsubscribe(ctx, m.ID, m.Topics)
+	case opPing:
+		cn.sub.Push("pong", pongLine(m.ID))
+	}
+	return true
+}
+
+func pongLine(id []byte) []byte {
+	b := append([]byte(nil), `{"type":"pong"`...)
+	if len(id) > 0 {
+		b = append(append(b, `,"id":`...), id...)
+	}
+	return append(b, '}')
+}

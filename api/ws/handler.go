@@ -1,0 +1,193 @@
+// Package ws serves the live protocol over WebSocket (GET /v1/ws) with
+// github.com/coder/websocket: client messages in, batched frames of events
+// out, exactly as protocol.md specifies.
+package ws
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"golang.org/x/time/rate"
+
+	"github.com/vnstock-api/vnstock-api/hub"
+)
+
+// Close codes of the protocol.
+const (
+	CodeUnauthorized  websocket.StatusCode = 4001
+	CodeForbidden     websocket.StatusCode = 4003
+	CodeSlowConsumer  websocket.StatusCode = 4008
+	CodeRateLimited   websocket.StatusCode = 4029
+	CodeProtocolError websocket.StatusCode = 4400
+)
+
+// Config configures the handler. Zero values take the protocol's defaults.
+type Config struct {
+	Heartbeat       time.Duration // default 15 s
+	WriteTimeout    time.Duration // default 5 s
+	FlushInterval   time.Duration // least time between frames; default 0
+	MaxMessageBytes int64         // largest client frame; default 64 KiB
+	MessageRate     float64       // client messages per second; default 20
+	MaxTopics       int           // announced in welcome; enforce it in the hub
+	QueueBytes      int           // announced in welcome; enforce it in the hub
+	OriginPatterns  []string      // cross-origin hosts allowed (coder/websocket patterns)
+	Logger          *slog.Logger
+}
+
+func (c Config) withDefaults() Config {
+	if c.Heartbeat <= 0 {
+		c.Heartbeat = 15 * time.Second
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = 5 * time.Second
+	}
+	if c.MaxMessageBytes <= 0 {
+		c.MaxMessageBytes = 64 << 10
+	}
+	if c.MessageRate <= 0 {
+		c.MessageRate = 20
+	}
+	if c.MaxTopics <= 0 {
+		c.MaxTopics = 1024
+	}
+	if c.QueueBytes <= 0 {
+		c.QueueBytes = 1 << 20
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
+
+// Hub is what the handler needs of the hub.
+type Hub interface {
+	NewSubscriber() *hub.Subscriber
+	Head() uint64
+	Epoch() string
+}
+
+// Handler serves WebSocket clients. Shutdown makes every connection close
+// with 1001 (going away) so clients reconnect elsewhere and resume.
+type Handler struct {
+	cfg      Config
+	hub      Hub
+	stop     chan struct{}
+	stopOnce sync.Once
+	conns    sync.WaitGroup
+
+	mu     sync.Mutex
+	active map[*conn]struct{}
+}
+
+// New returns a handler on h.
+func New(cfg Config, h Hub) *Handler {
+	return &Handler{cfg: cfg.withDefaults(), hub: h, stop: make(chan struct{})}
+}
+
+// Shutdown closes every connection with 1001 and waits for them, or ctx.
+func (h *Handler) Shutdown(ctx context.Context) error {
+	h.stopOnce.Do(func() {
+		close(h.stop)
+		h.mu.Lock()
+		for cn := range h.active {
+			cn.cancel(errGoingAway)
+		}
+		h.mu.Unlock()
+	})
+	done := make(chan struct{})
+	go func() { h.conns.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// ServeHTTP upgrades the request and runs the connection until it ends.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	select {
+	case <-h.stop:
+		http.Error(w, `{"error":{"code":"unavailable","message":"server is shutting down"}}`, http.StatusServiceUnavailable)
+		return
+	default:
+	}
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+		OriginPatterns:  h.cfg.OriginPatterns,
+		CompressionMode: websocket.CompressionDisabled,
+	})
+	if err != nil {
+		return // Accept has written the HTTP error
+	}
+	h.conns.Add(1)
+	defer h.conns.Done()
+	// The library's own limit is a backstop; readLoop enforces the protocol's
+	// limit so that it can close with 4400 rather than 1009.
+	c.SetReadLimit(h.cfg.MaxMessageBytes + 1)
+	conn := &conn{h: h, c: c, sub: h.hub.NewSubscriber(), id: newSessionID()}
+	conn.run(r.Context())
+}
+
+func newSessionID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// welcomeLine is the first message of every connection.
+func (h *Handler) welcomeLine(session string) []byte {
+	b := append([]byte(nil), `{"type":"welcome","session":"`...)
+	b = append(b, session...)
+	b = append(b, `","epoch":"`...)
+	b = append(b, h.hub.Epoch()...)
+	b = append(b, `","seq":`...)
+	b = strconv.AppendUint(b, h.hub.Head(), 10)
+	b = append(b, `,"heartbeat_ms":`...)
+	b = strconv.AppendInt(b, h.cfg.Heartbeat.Milliseconds(), 10)
+	b = append(b, `,"limits":{"topics":`...)
+	b = strconv.AppendInt(b, int64(h.cfg.MaxTopics), 10)
+	b = append(b, `,"queue_bytes":`...)
+	b = strconv.AppendInt(b, int64(h.cfg.QueueBytes), 10)
+	return append(b, "}}"...)
+}
+
+// closeError carries the close code a connection ends with.
+type closeError struct {
+	code   websocket.StatusCode
+	reason string
+}
+
+func (e *closeError) Error() string { return e.reason }
+
+func newLimiter(perSecond float64) *rate.Limiter {
+	return rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond)))
+}
+
+var errGoingAway = errors.New("server going away")
+
+// track registers live connections so that Shutdown can reach them.
+func (h *Handler) track(cn *conn, add bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.active == nil {
+		h.active = map[*conn]struct{}{}
+	}
+	if add {
+		h.active[cn] = struct{}{}
+		select {
+		case <-h.stop:
+			cn.cancel(errGoingAway)
+		default:
+		}
+		return
+	}
+	delete(h.active, cn)
+}

@@ -1,0 +1,49 @@
+// Command vnstock-api serves live and historical Vietnamese market data.
+//
+//	vnstock-api serve            run the server (the default)
+//	vnstock-api stream --topics  print live events as JSON lines (SSE client)
+//	vnstock-api bench            load-test a server's WebSocket or SSE fan-out
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "vnstock-api:", err)
+		os.Exit(1)
+	}
+}
+
+// run dispatches a subcommand. It is main without the process: tests call it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, getenv, stdout, stderr)
+	case "stream":
+		return stream(ctx, args, getenv, stdout, stderr)
+	case "bench":
+		return bench(ctx, args, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+const usage = `usage: vnstock-api [serve|stream|bench] [flags]
+  serve   run the server (default); flags: vnstock-api serve -h
+  stream  print live events as JSON lines: vnstock-api stream --topics quote:VNM,trade:VNM
+  bench   load-test a server: vnstock-api bench --url ws://127.0.0.1:8080/v1/ws --clients 1000`

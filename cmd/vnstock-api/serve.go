@@ -1,0 +1,177 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/vnstock-api/vnstock-api/api"
+	"github.com/vnstock-api/vnstock-api/api/live"
+	"github.com/vnstock-api/vnstock-api/api/sse"
+	"github.com/vnstock-api/vnstock-api/api/ws"
+	"github.com/vnstock-api/vnstock-api/feeds"
+	"github.com/vnstock-api/vnstock-api/hub"
+	"github.com/vnstock-api/vnstock-api/market"
+	"github.com/vnstock-api/vnstock-api/web"
+)
+
+// server is one running vnstock-api process.
+type server struct {
+	cfg      Config
+	log      *slog.Logger
+	hub      *hub.Hub
+	ws       *ws.Handler
+	sse      *sse.Handler
+	http     *http.Server
+	draining atomic.Bool
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, _, stderr io.Writer) error {
+	cfg, err := parseConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	s, err := newServer(cfg, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	return s.run(ctx, ln)
+}
+
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func newServer(cfg Config, log *slog.Logger) (*server, error) {
+	topics := live.Topics{Dir: market.DefaultDirectory(), NoWildcards: cfg.NoWildcards}
+	h, err := hub.New(hub.Config{
+		Classify:   topics.Classify,
+		Expand:     topics.Expand,
+		QueueBytes: cfg.QueueBytes,
+		MaxTopics:  cfg.MaxTopics,
+		Logger:     log,
+	}, hub.NewMemoryBroker(hub.MemoryConfig{}))
+	if err != nil {
+		return nil, err
+	}
+	s := &server{cfg: cfg, log: log, hub: h}
+	s.ws = ws.New(ws.Config{
+		Heartbeat: cfg.Heartbeat, FlushInterval: cfg.FlushInterval,
+		MaxTopics: cfg.MaxTopics, QueueBytes: cfg.QueueBytes, Logger: log,
+	}, h)
+	s.sse = sse.New(sse.Config{Heartbeat: cfg.Heartbeat, FlushInterval: cfg.FlushInterval, MaxTopics: cfg.MaxTopics, Logger: log}, h)
+	s.http = &http.Server{
+		Handler: api.NewRouter(api.Deps{
+			WS: s.ws, SSE: s.sse, Web: web.Handler(), Snapshot: h, Ready: s.ready, Logger: log,
+		}),
+		ReadHeaderTimeout: 5 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	return s, nil
+}
+
+func (s *server) ready(context.Context) error {
+	if s.draining.Load() {
+		return errors.New("draining")
+	}
+	return nil
+}
+
+// run serves on ln and runs the feeds until ctx ends, then shuts down
+// gracefully within the configured deadline.
+func (s *server) run(ctx context.Context, ln net.Listener) error {
+	url := "http://" + ln.Addr().String()
+	s.log.Info("listening", "addr", ln.Addr().String(), "dashboard", url+"/",
+		"ws", "ws://"+ln.Addr().String()+"/v1/ws", "sse", url+"/v1/sse?topics=quote:@VN30", "feeds", s.cfg.Feeds)
+	feedCtx, stopFeeds := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	if err := s.startFeeds(feedCtx, &wg); err != nil {
+		stopFeeds()
+		return err
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- s.http.Serve(ln) }()
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-serveErr:
+	}
+	s.shutdown(stopFeeds, &wg)
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+func (s *server) shutdown(stopFeeds func(), wg *sync.WaitGroup) {
+	s.log.Info("shutting down", "deadline", s.cfg.ShutdownTimeout)
+	s.draining.Store(true)
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	stopFeeds()
+	s.sse.Shutdown()
+	if err := s.ws.Shutdown(ctx); err != nil {
+		s.log.Warn("websocket drain incomplete", "err", err)
+	}
+	if err := s.http.Shutdown(ctx); err != nil {
+		s.log.Warn("http drain incomplete", "err", err)
+	}
+	wg.Wait()
+	if err := s.hub.Close(ctx); err != nil {
+		s.log.Warn("hub close", "err", err)
+	}
+	s.log.Info("stopped")
+}
+
+// hubPublisher adapts the hub to feeds.Publisher.
+type hubPublisher struct{ h *hub.Hub }
+
+func (p hubPublisher) Publish(ctx context.Context, topic string, payload []byte, ts int64) error {
+	_, err := p.h.Publish(ctx, topic, payload, ts)
+	return err
+}
+
+func (s *server) startFeeds(ctx context.Context, wg *sync.WaitGroup) error {
+	for _, name := range s.cfg.Feeds {
+		f, err := s.newFeed(name)
+		if err != nil {
+			return fmt.Errorf("feed %s: %w", name, err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f.Run(ctx, hubPublisher{s.hub}); err != nil && !errors.Is(err, context.Canceled) {
+				s.log.Error("feed stopped", "source", f.Name(), "err", err)
+			}
+		}()
+	}
+	return nil
+}
+
+func (s *server) newFeed(name string) (feeds.Feed, error) {
+	switch name {
+	case "sim":
+		return feeds.NewSim(feeds.SimConfig{
+			Seed: s.cfg.SimSeed, Rate: s.cfg.SimRate, Clock: s.cfg.SimClock, Logger: s.log,
+		})
+	}
+	return nil, fmt.Errorf("unknown feed %q", name)
+}
