@@ -47,6 +47,9 @@ func (s *Subscriber) Subscribe(ctx context.Context, req SubscribeRequest) {
 
 // plan validates and expands the requested topics.
 func (s *Subscriber) plan(req SubscribeRequest) (plan, error) {
+	if len(req.Topics) > s.h.cfg.MaxTopics {
+		return plan{}, fmt.Errorf("request lists %d topics, more than the limit of %d", len(req.Topics), s.h.cfg.MaxTopics)
+	}
 	p := plan{added: map[string][]string{}}
 	seenMem := map[string]bool{}
 	total := len(s.members)

@@ -1,0 +1,163 @@
+package ws
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"go.uber.org/goleak"
+
+	"github.com/vnstock-api/vnstock-api/hub"
+)
+
+func publishTrade(t *testing.T, h *hub.Hub, size int) uint64 {
+	t.Helper()
+	data := `{"symbol":"VNM","pad":"` + strings.Repeat("x", size) + `"}`
+	seq, err := h.Publish(context.Background(), "trade:VNM", []byte(data), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return seq
+}
+
+// A client that stops reading is ended with 4008 once its queue passes the
+// bound, after an error message; another client's delivery is unaffected.
+func TestSlowConsumerClosedWith4008(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, hub.Config{QueueBytes: 256 << 10}, Config{})
+	slow, fast := dial(t, e.url), dial(t, e.url)
+	for _, cl := range []*client{slow, fast} {
+		cl.until(isType("welcome"))
+		cl.send(`{"op":"subscribe","id":1,"topics":["trade:VNM"]}`)
+		cl.until(isType("ack"))
+	}
+	var fastGot int
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // the fast client keeps reading
+		defer wg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		for e.hub.Stats().SlowConsumers == 0 || fastGot < 1000 {
+			if _, err := fast.next(ctx); err != nil {
+				return
+			}
+			fastGot++
+		}
+	}()
+	for i := 0; e.hub.Stats().SlowConsumers == 0; i++ {
+		if i > 100_000 {
+			t.Fatal("the slow client was never ended")
+		}
+		publishTrade(t, e.hub, 1024)
+		if i%16 == 15 {
+			time.Sleep(2 * time.Millisecond) // a pace the fast client keeps up with
+		}
+	}
+	wg.Wait()
+	if fastGot < 1000 || e.hub.Stats().SlowConsumers != 1 {
+		t.Fatalf("the fast client got %d events; %d slow consumers", fastGot, e.hub.Stats().SlowConsumers)
+	}
+	// The slow client reads again: what was in flight, then the error and 4008.
+	var sawError bool
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for {
+		m, err := slow.next(ctx)
+		if err != nil {
+			if got := websocket.CloseStatus(err); got != CodeSlowConsumer {
+				t.Fatalf("close %v (%d), want 4008", err, got)
+			}
+			break
+		}
+		sawError = sawError || m.Type == "error" && m.Code == "slow_consumer"
+	}
+	if !sawError {
+		t.Fatal("no slow_consumer error before the close")
+	}
+}
+
+func TestShutdownClosesWith1001(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, hub.Config{}, Config{})
+	cl := dial(t, e.url)
+	cl.until(isType("welcome"))
+	if err := e.h.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := cl.closeCode(); got != websocket.StatusGoingAway {
+		t.Fatalf("close code %d, want 1001", got)
+	}
+}
+
+// A client that reconnects with since gets exactly what it missed.
+func TestReconnectResumes(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, hub.Config{}, Config{})
+	a := dial(t, e.url)
+	w := a.until(isType("welcome"))
+	a.send(`{"op":"subscribe","id":1,"topics":["trade:VNM","quote:@VN30"]}`)
+	a.until(isType("ack"))
+	seen := publishTrade(t, e.hub, 10)
+	a.until(func(m message) bool { return m.Type == "event" && m.Seq == seen })
+	_ = a.c.Close(websocket.StatusNormalClosure, "")
+
+	var missed []uint64
+	for i := range 30 {
+		if i%2 == 0 {
+			missed = append(missed, publishTrade(t, e.hub, 10))
+		} else {
+			missed = append(missed, publishQuote(t, e.hub, "FPT", int64(100000+i*100)))
+		}
+	}
+	waitHead(t, e.hub, missed[len(missed)-1])
+	b := dial(t, e.url)
+	b.until(isType("welcome"))
+	b.send(fmt.Sprintf(`{"op":"subscribe","id":2,"topics":["trade:VNM","quote:@VN30"],"since":%d,"epoch":%q}`, seen, w.Epoch))
+	rec := b.until(isType("recovered"))
+	var got []uint64
+	for _, m := range b.msgs {
+		if m.Type == "event" {
+			got = append(got, m.Seq)
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(missed) || !rec.Complete {
+		t.Fatalf("replayed %v (complete %v), want %v", got, rec.Complete, missed)
+	}
+}
+
+// Closing 1,000 clients leaves no goroutine behind.
+func TestNoGoroutineLeakAfterManyClients(t *testing.T) {
+	e := newEnv(t, hub.Config{}, Config{})
+	before := goleak.IgnoreCurrent()
+	const n = 1000
+	clients := make([]*websocket.Conn, 0, n)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	for range n {
+		c, _, err := websocket.Dial(ctx, e.url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Write(ctx, websocket.MessageText, []byte(`{"op":"subscribe","id":1,"topics":["quote:@VN30","trade:VNM"]}`)); err != nil {
+			t.Fatal(err)
+		}
+		clients = append(clients, c)
+	}
+	publishQuote(t, e.hub, "VNM", 60000)
+	for _, c := range clients {
+		_ = c.Close(websocket.StatusNormalClosure, "")
+	}
+	for deadline := time.Now().Add(20 * time.Second); e.hub.Stats().Subscribers > 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d subscribers still open", e.hub.Stats().Subscribers)
+		}
+	}
+	if err := goleak.Find(before); err != nil {
+		t.Fatal(err)
+	}
+}
