@@ -61,8 +61,15 @@ type ssiPipeline struct {
 	trades  *SSITrades
 	topics  map[market.Symbol]ssiTopics
 	skipped map[market.Symbol]bool // unsupported symbols already logged
-	hint    int                    // payload capacity to allocate
+	hints   [3]int                 // payload capacity per kind (hintQuote...)
 }
+
+// Payload kinds for the capacity hints.
+const (
+	hintQuote = iota
+	hintTrade
+	hintOther
+)
 
 func newSSIPipeline(source string, log *slog.Logger, now func() time.Time, stats *ssiCounters) *ssiPipeline {
 	return &ssiPipeline{
@@ -70,7 +77,7 @@ func newSSIPipeline(source string, log *slog.Logger, now func() time.Time, stats
 		trades:  NewSSITrades(),
 		topics:  make(map[market.Symbol]ssiTopics),
 		skipped: make(map[market.Symbol]bool),
-		hint:    1024,
+		hints:   [3]int{1024, 256, 512},
 	}
 }
 
@@ -134,7 +141,7 @@ func (p *ssiPipeline) handleRecord(ctx context.Context, pub Publisher, line []by
 	}
 	p.stats.records.Add(1)
 	if r.Kind == SSIKindIndex {
-		p.publish(ctx, pub, "index:"+string(r.Index.Code), r.Index.AppendJSON(p.buf()))
+		p.publish(ctx, pub, "index:"+string(r.Index.Code), r.Index.AppendJSON(p.buf(hintOther)), hintOther)
 		p.stats.indices.Add(1)
 		return
 	}
@@ -145,17 +152,17 @@ func (p *ssiPipeline) handleRecord(ctx context.Context, pub Publisher, line []by
 		return
 	}
 	t := p.topicsFor(q.Symbol)
-	p.publish(ctx, pub, t.quote, q.AppendJSON(p.buf()))
+	p.publish(ctx, pub, t.quote, q.AppendJSON(p.buf(hintQuote)), hintQuote)
 	p.stats.quotes.Add(1)
 	if traded {
-		p.publish(ctx, pub, t.trade, tr.AppendJSON(p.buf()))
+		p.publish(ctx, pub, t.trade, tr.AppendJSON(p.buf(hintTrade)), hintTrade)
 		p.stats.trades.Add(1)
 	}
 }
 
 // buf returns a fresh payload buffer: publishers keep payloads, so they are
-// never reused.
-func (p *ssiPipeline) buf() []byte { return make([]byte, 0, p.hint) }
+// never reused. Its capacity is the largest payload of the kind so far.
+func (p *ssiPipeline) buf(kind int) []byte { return make([]byte, 0, p.hints[kind]) }
 
 func (p *ssiPipeline) topicsFor(sym market.Symbol) ssiTopics {
 	if t, ok := p.topics[sym]; ok {
@@ -168,9 +175,9 @@ func (p *ssiPipeline) topicsFor(sym market.Symbol) ssiTopics {
 	return t
 }
 
-func (p *ssiPipeline) publish(ctx context.Context, pub Publisher, topic string, payload []byte) {
-	if len(payload) > p.hint {
-		p.hint = len(payload)
+func (p *ssiPipeline) publish(ctx context.Context, pub Publisher, topic string, payload []byte, kind int) {
+	if len(payload) > p.hints[kind] {
+		p.hints[kind] = len(payload)
 	}
 	if err := pub.Publish(ctx, topic, payload, p.now().UnixMilli()); err != nil {
 		p.stats.publishErrors.Add(1)
@@ -189,5 +196,5 @@ func (p *ssiPipeline) publishStatus(ctx context.Context, pub Publisher, state ma
 		p.log.Error("encode status", "source", p.source, "err", err)
 		return
 	}
-	p.publish(ctx, pub, "status", b)
+	p.publish(ctx, pub, "status", b, hintOther)
 }
