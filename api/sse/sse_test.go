@@ -227,7 +227,10 @@ func TestOnlyEventsCarryIDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	go func() { time.Sleep(50 * time.Millisecond); _, _ = h.Publish(context.Background(), "quote:VNM", []byte(`{"close_price":2}`), 0) }()
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		_, _ = h.Publish(context.Background(), "quote:VNM", []byte(`{"close_price":2}`), 0)
+	}()
 	raw, _ := io.ReadAll(resp.Body)
 	if !strings.HasPrefix(string(raw), "retry: ") {
 		t.Fatalf("stream does not start with retry: %.40q", raw)
