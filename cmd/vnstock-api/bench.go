@@ -2,11 +2,166 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"net/netip"
+	"net/url"
+	"strings"
+	"time"
 )
 
-// bench is replaced by the load tool.
-func bench(context.Context, []string, io.Writer, io.Writer) error {
-	return errors.New("bench: not built yet")
+// benchConfig is the bench command's validated flags.
+type benchConfig struct {
+	url            *url.URL
+	transport      string // "ws" or "sse"
+	clients        int
+	topics         []string
+	duration       time.Duration
+	warmup         time.Duration
+	ramp           float64
+	sources        []netip.Addr
+	json           bool
+	idle           bool
+	serverPID      int
+	apiKey         string
+	connectTimeout time.Duration
+}
+
+// bench opens many WebSocket or SSE clients against a server, subscribes
+// them, and reports delivered events per second and publish→receive latency
+// measured from each event's ts.
+func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseBenchConfig(args, stderr)
+	if err != nil {
+		return err
+	}
+	if soft, err := raiseFileLimit(); err != nil {
+		fmt.Fprintf(stderr, "bench: cannot raise the open-file limit (soft limit %d): %v\n", soft, err)
+	} else if need := uint64(cfg.clients) + 64; soft < need {
+		fmt.Fprintf(stderr, "bench: open-file limit %d is below the %d this run needs; raise the hard limit (ulimit -Hn)\n", soft, need)
+	}
+	r, err := newRunner(cfg)
+	if err != nil {
+		return err
+	}
+	rep := r.run(ctx)
+	if cfg.json {
+		enc := json.NewEncoder(stdout)
+		err = enc.Encode(rep)
+	} else {
+		err = rep.writeText(stdout)
+	}
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if rep.Connected == 0 && rep.Clients > 0 && !rep.Interrupted {
+		return errors.New("bench: no client connected")
+	}
+	return nil
+}
+
+func parseBenchConfig(args []string, stderr io.Writer) (benchConfig, error) {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	rawURL := fs.String("url", "ws://127.0.0.1:8080/v1/ws", "server endpoint: ws://host/v1/ws or http://host/v1/sse")
+	transport := fs.String("transport", "", "ws or sse (default: from the URL scheme)")
+	clients := fs.Int("clients", 100, "number of clients")
+	topics := fs.String("topics", "quote:@VN30", "comma list of topics every client subscribes to")
+	duration := fs.Duration("duration", 20*time.Second, "measured window")
+	warmup := fs.Duration("warmup", 3*time.Second, "time after connecting that is excluded from the stats")
+	ramp := fs.Float64("ramp", 2000, "new connections per second while connecting (0: all at once)")
+	sources := fs.String("sources", "", "local source addresses, e.g. 127.0.0.1,127.0.0.2 or 127.0.0.1-127.0.0.8")
+	asJSON := fs.Bool("json", false, "print the report as one JSON object")
+	idle := fs.Bool("idle", false, "connect and subscribe, then only hold the connections (RSS measurement)")
+	pid := fs.Int("server-pid", 0, "server process id: report its VmRSS and RSS per connection")
+	apiKey := fs.String("api-key", "", "sent as the X-API-Key header")
+	connectTimeout := fs.Duration("connect-timeout", 10*time.Second, "time allowed for one connection's handshake")
+	if err := fs.Parse(args); err != nil {
+		return benchConfig{}, err
+	}
+	if fs.NArg() > 0 {
+		return benchConfig{}, fmt.Errorf("bench: unexpected arguments %q", fs.Args())
+	}
+	cfg := benchConfig{
+		clients: *clients, topics: splitList(*topics), duration: *duration, warmup: *warmup,
+		ramp: *ramp, json: *asJSON, idle: *idle, serverPID: *pid, apiKey: *apiKey,
+		connectTimeout: *connectTimeout,
+	}
+	var err error
+	if cfg.sources, err = parseSources(*sources); err != nil {
+		return cfg, fmt.Errorf("bench: %w", err)
+	}
+	if cfg.url, cfg.transport, err = benchURL(*rawURL, *transport); err != nil {
+		return cfg, fmt.Errorf("bench: %w", err)
+	}
+	return cfg, cfg.validate()
+}
+
+func (c benchConfig) validate() error {
+	checks := []struct {
+		ok  bool
+		msg string
+	}{
+		{c.clients >= 1 && c.clients <= 1_000_000, "clients: must be in [1, 1000000]"},
+		{len(c.topics) > 0, "topics: must name at least one topic"},
+		{c.duration > 0, "duration: must be positive"},
+		{c.warmup >= 0, "warmup: must not be negative"},
+		{c.ramp >= 0, "ramp: must not be negative"},
+		{c.serverPID >= 0, "server-pid: must not be negative"},
+		{c.connectTimeout > 0, "connect-timeout: must be positive"},
+	}
+	for _, ch := range checks {
+		if !ch.ok {
+			return fmt.Errorf("bench: %s", ch.msg)
+		}
+	}
+	return nil
+}
+
+// benchURL resolves the endpoint and transport: the scheme picks the
+// transport unless one is named, an empty path gets the transport's
+// default, and SSE URLs get the topics in the query at run time.
+func benchURL(raw, transport string) (*url.URL, string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return nil, "", fmt.Errorf("url: %q is not an absolute URL", raw)
+	}
+	if transport == "" {
+		switch u.Scheme {
+		case "ws", "wss":
+			transport = "ws"
+		case "http", "https":
+			transport = "sse"
+		}
+	}
+	secure := u.Scheme == "wss" || u.Scheme == "https"
+	switch transport {
+	case "ws":
+		u.Scheme = map[bool]string{false: "ws", true: "wss"}[secure]
+		if u.Path == "" || u.Path == "/" || u.Path == "/v1/sse" {
+			u.Path = "/v1/ws"
+		}
+	case "sse":
+		u.Scheme = map[bool]string{false: "http", true: "https"}[secure]
+		if u.Path == "" || u.Path == "/" || u.Path == "/v1/ws" {
+			u.Path = "/v1/sse"
+		}
+	default:
+		return nil, "", fmt.Errorf("transport: %q is not ws or sse (or use a ws:// or http:// URL)", transport)
+	}
+	return u, transport, nil
+}
+
+// sseURL adds the topics to an SSE URL unless it names them already.
+func sseURL(u *url.URL, topics []string) string {
+	v := *u
+	q := v.Query()
+	if q.Get("topics") == "" {
+		q.Set("topics", strings.Join(topics, ","))
+		v.RawQuery = q.Encode()
+	}
+	return v.String()
 }

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// wsReadLimit bounds one frame: the server splits batches at 32 KiB, so this
+// only guards against a misbehaving server.
+const wsReadLimit = 4 << 20
+
+// runWS is one WebSocket client: dial, subscribe, report the connection
+// through connected, then read until ctx ends or the server closes.
+func (r *runner) runWS(ctx context.Context, st *clientStats, connected func()) {
+	dctx, cancel := context.WithTimeout(context.WithValue(ctx, bytesKey{}, &st.bytes), r.cfg.connectTimeout)
+	start := time.Now()
+	c, resp, err := websocket.Dial(dctx, r.url, &websocket.DialOptions{
+		HTTPClient:      r.httpClient,
+		HTTPHeader:      r.header,
+		CompressionMode: websocket.CompressionDisabled,
+	})
+	cancel()
+	st.dialTime = time.Since(start)
+	if err != nil {
+		st.err = dialError(err, resp)
+		connected()
+		return
+	}
+	c.SetReadLimit(wsReadLimit)
+	// Reads run without a context (no per-frame timer); ending the run
+	// closes the connection, which ends the read.
+	closed := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(closed)
+		_ = c.Close(websocket.StatusNormalClosure, "bench done")
+	})
+	defer func() {
+		if !stop() {
+			<-closed
+		}
+		_ = c.CloseNow()
+	}()
+	if err := c.Write(ctx, websocket.MessageText, r.subscribe); err != nil {
+		st.err = err
+		connected()
+		return
+	}
+	st.connected = true
+	st.alive.Store(true)
+	connected()
+	err = r.readWS(c, st)
+	st.alive.Store(false)
+	if ctx.Err() == nil {
+		st.err = err
+	}
+}
+
+// readWS reads frames until the connection fails.
+func (r *runner) readWS(c *websocket.Conn, st *clientStats) error {
+	for {
+		_, rd, err := c.Reader(context.Background())
+		if err != nil {
+			return err
+		}
+		if r.cfg.idle {
+			if _, err := io.Copy(io.Discard, rd); err != nil {
+				return err
+			}
+			continue
+		}
+		bp := r.bufs.Get().(*[]byte)
+		buf, err := readFrame(rd, (*bp)[:0])
+		if err == nil {
+			st.frame(buf)
+		}
+		if cap(buf) <= 1<<20 {
+			*bp = buf[:0]
+			r.bufs.Put(bp)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// readFrame appends everything rd holds to b, growing it as needed.
+func readFrame(rd io.Reader, b []byte) ([]byte, error) {
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := rd.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+}
+
+// dialError attaches the HTTP status of a refused upgrade to err.
+func dialError(err error, resp *http.Response) error {
+	if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
+		return &httpStatusError{code: resp.StatusCode}
+	}
+	return err
+}
+
+// httpStatusError is a handshake or SSE request answered with a non-success
+// status.
+type httpStatusError struct{ code int }
+
+func (e *httpStatusError) Error() string {
+	return "http " + strconv.Itoa(e.code) + " " + http.StatusText(e.code)
+}
