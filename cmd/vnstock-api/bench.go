@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/netip"
 	"net/url"
+	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 )
@@ -28,6 +30,7 @@ type benchConfig struct {
 	serverPID      int
 	apiKey         string
 	connectTimeout time.Duration
+	cpuProfile     string
 }
 
 // bench opens many WebSocket or SSE clients against a server, subscribes
@@ -47,7 +50,14 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	stopProfile, err := startCPUProfile(cfg.cpuProfile)
+	if err != nil {
+		return err
+	}
 	rep := r.run(ctx)
+	if err := stopProfile(); err != nil {
+		fmt.Fprintf(stderr, "bench: %v\n", err)
+	}
 	if cfg.json {
 		enc := json.NewEncoder(stdout)
 		err = enc.Encode(rep)
@@ -79,6 +89,7 @@ func parseBenchConfig(args []string, stderr io.Writer) (benchConfig, error) {
 	pid := fs.Int("server-pid", 0, "server process id: report its VmRSS and RSS per connection")
 	apiKey := fs.String("api-key", "", "sent as the X-API-Key header")
 	connectTimeout := fs.Duration("connect-timeout", 10*time.Second, "time allowed for one connection's handshake")
+	cpuProfile := fs.String("cpuprofile", "", "write the bench's own CPU profile to this file")
 	if err := fs.Parse(args); err != nil {
 		return benchConfig{}, err
 	}
@@ -88,7 +99,7 @@ func parseBenchConfig(args []string, stderr io.Writer) (benchConfig, error) {
 	cfg := benchConfig{
 		clients: *clients, topics: splitList(*topics), duration: *duration, warmup: *warmup,
 		ramp: *ramp, json: *asJSON, idle: *idle, serverPID: *pid, apiKey: *apiKey,
-		connectTimeout: *connectTimeout,
+		connectTimeout: *connectTimeout, cpuProfile: *cpuProfile,
 	}
 	var err error
 	if cfg.sources, err = parseSources(*sources); err != nil {
@@ -164,4 +175,27 @@ func sseURL(u *url.URL, topics []string) string {
 		v.RawQuery = q.Encode()
 	}
 	return v.String()
+}
+
+// startCPUProfile profiles the bench process into path ("" does nothing);
+// the returned function stops it.
+func startCPUProfile(path string) (func() error, error) {
+	if path == "" {
+		return func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("bench: cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("bench: cpuprofile: %w", err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("cpuprofile: %w", err)
+		}
+		return nil
+	}, nil
 }

@@ -69,7 +69,8 @@ func (h *histogram) merge(o *histogram) {
 }
 
 // quantile returns the value at quantile q in [0, 1] in microseconds: the
-// middle of the bucket holding the ⌈q·n⌉-th smallest value, never above max.
+// middle of the bucket holding the ⌈q·n⌉-th smallest value, never above max
+// (and max itself for values past histMaxUs).
 func (h *histogram) quantile(q float64) int64 {
 	if h.n == 0 {
 		return 0
@@ -80,6 +81,9 @@ func (h *histogram) quantile(q float64) int64 {
 	for i, c := range h.counts {
 		seen += int64(c)
 		if seen >= rank {
+			if i == histBuckets-1 {
+				return h.max // the overflow bucket: its values are unknown
+			}
 			low, width := bucketRange(i)
 			return min(low+(width-1)/2, h.max)
 		}

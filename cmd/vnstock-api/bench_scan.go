@@ -27,6 +27,8 @@ var (
 	prefixAck      = []byte(`{"type":"ack"`)
 	prefixError    = []byte(`{"type":"error"`)
 	keyTS          = []byte(`,"ts":`)
+	keyTopic       = []byte(`"topic":"`)
+	keySeq         = []byte(`,"seq":`)
 	keyCode        = []byte(`"code":"`)
 )
 
@@ -39,12 +41,7 @@ func scanLine(line []byte) (lineKind, int64) {
 	case len(line) == 0:
 		return lineEmpty, 0
 	case bytes.HasPrefix(line, prefixEvent):
-		rest := line[len(prefixEvent):]
-		i := bytes.Index(rest, keyTS)
-		if i < 0 {
-			return lineMalformed, 0
-		}
-		ts, ok := parseTS(rest[i+len(keyTS):])
+		ts, ok := eventTS(line[len(prefixEvent):])
 		if !ok {
 			return lineMalformed, 0
 		}
@@ -59,6 +56,30 @@ func scanLine(line []byte) (lineKind, int64) {
 		return lineOther, 0
 	}
 	return lineMalformed, 0
+}
+
+// eventTS finds the envelope's ts in an event line after its type. The
+// fast path walks the layout the server writes (`"topic":"…","seq":N,"ts":`);
+// anything else falls back to searching for the first `,"ts":`.
+func eventTS(rest []byte) (int64, bool) {
+	if b, ok := bytes.CutPrefix(rest, keyTopic); ok {
+		if i := bytes.IndexByte(b, '"'); i >= 0 && bytes.IndexByte(b[:i], '\\') < 0 {
+			if b, ok = bytes.CutPrefix(b[i+1:], keySeq); ok {
+				j := 0
+				for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+					j++
+				}
+				if b, ok = bytes.CutPrefix(b[j:], keyTS); ok {
+					return parseTS(b)
+				}
+			}
+		}
+	}
+	i := bytes.Index(rest, keyTS)
+	if i < 0 {
+		return 0, false
+	}
+	return parseTS(rest[i+len(keyTS):])
 }
 
 // parseTS reads a positive decimal integer of at most 15 digits (Unix ms
