@@ -2,14 +2,17 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/netip"
 	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/coder/websocket"
 	"github.com/google/go-cmp/cmp"
@@ -398,4 +401,42 @@ func BenchmarkFrame(b *testing.B) {
 		st.frame(frame)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(st.events), "ns/event")
+}
+
+func TestBenchDialerSources(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	sources, err := parseSources("127.0.0.2-127.0.0.3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &benchDialer{sources: sources, timeout: 5 * time.Second}
+	var got []string
+	var n atomic.Int64
+	ctx := context.WithValue(context.Background(), bytesKey{}, &n)
+	for range 3 {
+		c, err := d.DialContext(ctx, "tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatalf("dial: %v", err)
+		}
+		s, err := ln.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, s.RemoteAddr().(*net.TCPAddr).IP.String())
+		_, _ = s.Write([]byte("hello"))
+		s.Close()
+		_, _ = io.ReadAll(c)
+		c.Close()
+	}
+	if diff := cmp.Diff([]string{"127.0.0.2", "127.0.0.3", "127.0.0.2"}, got); diff != "" {
+		t.Errorf("source addresses (-want +got):\n%s", diff)
+	}
+	if n.Load() != 15 {
+		t.Errorf("counted %d bytes, want 15", n.Load())
+	}
 }
