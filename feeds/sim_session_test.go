@@ -99,11 +99,63 @@ func TestSimRealClockPhaseChange(t *testing.T) {
 func TestSimAlwaysClockIsContinuous(t *testing.T) {
 	t.Parallel()
 	s, c := newTestSim(t, 25, 1000, "", time.Date(2026, 3, 7, 23, 59, 59, 0, market.ICT)) // Saturday night
-	events := driveSim(s, c, 300, 10*time.Millisecond)                                   // across midnight
+	events := driveSim(s, c, 300, 10*time.Millisecond)                                    // across midnight
 	if n := countTopics(events, "trade:"); n < 500 {
 		t.Fatalf("%d trades on a Saturday night with the always clock", n)
 	}
 	if n := countTopics(events, "session:"); n != 3 {
 		t.Fatalf("%d session events, want 3 at start", n)
+	}
+	// At ICT midnight the day rolls: the reference becomes the last price
+	// and the limits follow it.
+	midnight := time.Date(2026, 3, 8, 0, 0, 0, 0, market.ICT).UnixMilli()
+	before, rolled := map[string]simQuoteRow{}, 0
+	for _, e := range events {
+		if !strings.HasPrefix(e.Topic, "quote:") {
+			continue
+		}
+		var q simQuoteRow
+		if err := json.Unmarshal(e.Payload, &q); err != nil {
+			t.Fatal(err)
+		}
+		if e.TS < midnight {
+			before[q.Symbol] = q
+			continue
+		}
+		if b, ok := before[q.Symbol]; ok && b.Volume > 0 {
+			if q.Ref != b.Close || checkSimQuote(&q) != "" {
+				t.Fatalf("%s after midnight: ref %d volume %d, before: close %d volume %d", q.Symbol, q.Ref, q.Volume, b.Close, b.Volume)
+			}
+			delete(before, q.Symbol)
+			rolled++
+		}
+	}
+	if rolled < 20 {
+		t.Fatalf("only %d symbols seen rolling over midnight", rolled)
+	}
+}
+
+func TestSimRollDayResets(t *testing.T) {
+	t.Parallel()
+	s, c := newTestSim(t, 27, 2000, "", simWednesday(10, 0, 0))
+	driveSim(s, c, 200, 5*time.Millisecond)
+	prices := map[*simSymbol]int64{}
+	for _, st := range append(append([]*simSymbol(nil), s.primary...), s.others...) {
+		prices[st] = st.price()
+	}
+	values := map[*simIndex]float64{}
+	for _, x := range s.indices {
+		values[x] = x.value
+	}
+	s.rollDay()
+	for st, p := range prices {
+		if st.ref != p || st.totalVol != 0 || st.totalVal != 0 || st.open != 0 || st.bars[0].Volume != 0 {
+			t.Fatalf("%s after roll: ref %d (want %d), volume %d", st.sym, st.ref, p, st.totalVol)
+		}
+	}
+	for x, v := range values {
+		if x.base != v || x.open != 0 {
+			t.Fatalf("%s after roll: base %v, want %v", x.code, x.base, v)
+		}
 	}
 }

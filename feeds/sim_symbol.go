@@ -25,7 +25,7 @@ type simSymbol struct {
 	mid int64
 
 	open, high, low, last, lastVol, totalVol, totalVal int64
-	foreignBuy, foreignSell, foreignRoom              int64
+	foreignBuy, foreignSell, foreignRoom               int64
 
 	bids, asks [simLevels]market.Level
 	nBids      int
