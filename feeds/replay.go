@@ -162,7 +162,8 @@ func (r *Replay) play(ctx context.Context, pub Publisher, p *pacer) (int, error)
 			bad++
 			r.malformed.Add(1)
 			if bad <= replayLogLimit {
-				r.log.Warn("malformed replay line", "source", "replay", "path", r.cfg.Path, "line", n, "err", err)
+				err = fmt.Errorf("replay %s: line %d: %w", r.cfg.Path, n, err)
+				r.log.Warn("malformed replay line", "source", "replay", "line", n, "err", err)
 			}
 			continue
 		case !ok:

@@ -248,12 +248,20 @@ func TestReplayMalformedLinesSkipped(t *testing.T) {
 	}
 	var lines []string
 	for _, rec := range logs.records {
+		var line, msg string
 		rec.Attrs(func(a slog.Attr) bool {
-			if a.Key == "line" {
-				lines = append(lines, a.Value.String())
+			switch a.Key {
+			case "line":
+				line = a.Value.String()
+			case "err":
+				msg = a.Value.String()
 			}
 			return true
 		})
+		if !strings.Contains(msg, "line "+line+": ") {
+			t.Errorf("error %q does not name line %s", msg, line)
+		}
+		lines = append(lines, line)
 	}
 	if got := strings.Join(lines, ","); got != "2,3,5,7,9,10,11,12" {
 		t.Fatalf("logged malformed lines %s, want 2,3,5,7,9,10,11,12", got)
