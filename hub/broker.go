@@ -41,3 +41,11 @@ type Deliverer interface {
 
 // ErrClosed is returned by operations on a closed hub or broker.
 var ErrClosed = errors.New("hub: closed")
+
+// BatchDeliverer is a Deliverer that can take, in one call, every event that
+// was waiting: a hub that fell behind then skips the superseded values of
+// state topics instead of fanning each one out. *Hub implements it.
+type BatchDeliverer interface {
+	Deliverer
+	DeliverBatch(evs []*Event)
+}

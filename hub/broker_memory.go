@@ -71,8 +71,12 @@ func (b *MemoryBroker) Start(d Deliverer) error {
 	b.started = true
 	go func() {
 		defer close(b.done)
+		batch := make([]*Event, 0, maxBatch)
 		for ev := range b.queue {
-			d.Deliver(ev)
+			batch = append(batch[:0], ev)
+			batch = drainQueue(b.queue, batch)
+			deliverBatch(d, batch)
+			clear(batch)
 		}
 	}()
 	return nil
@@ -163,5 +167,35 @@ func (b *MemoryBroker) Close(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+}
+
+// maxBatch bounds the events handed to the hub at once.
+const maxBatch = 4096
+
+// drainQueue appends what is already waiting in q, without blocking.
+func drainQueue(q chan *Event, batch []*Event) []*Event {
+	for len(batch) < maxBatch {
+		select {
+		case ev, ok := <-q:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, ev)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// deliverBatch hands a batch to d, in one call when d can take batches.
+func deliverBatch(d Deliverer, batch []*Event) {
+	if bd, ok := d.(BatchDeliverer); ok {
+		bd.DeliverBatch(batch)
+		return
+	}
+	for _, ev := range batch {
+		d.Deliver(ev)
 	}
 }

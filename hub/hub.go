@@ -125,6 +125,39 @@ func (h *Hub) Deliver(ev *Event) {
 	h.stats.delivered.Add(uint64(n))
 }
 
+// DeliverBatch implements BatchDeliverer: events of conflated keys that a
+// later event of the same batch supersedes are not fanned out (they stay in
+// the history for resume); the rest are delivered in seq order. Under load
+// this bounds the hub's work by the number of changed keys, not the rate.
+func (h *Hub) DeliverBatch(evs []*Event) {
+	if len(evs) == 1 {
+		h.Deliver(evs[0])
+		return
+	}
+	last := make(map[string]int, len(evs))
+	keys := make([]string, len(evs))
+	for i, ev := range evs {
+		key, conflate := h.cfg.Classify(ev.Topic, ev.Data)
+		if !conflate {
+			continue
+		}
+		if key == "" {
+			key = ev.Topic
+		}
+		keys[i] = key
+		last[key] = i
+	}
+	skipped := 0
+	for i, ev := range evs {
+		if keys[i] != "" && last[keys[i]] != i {
+			skipped++
+			continue
+		}
+		h.Deliver(ev)
+	}
+	h.stats.conflated.Add(uint64(skipped))
+}
+
 // addTopic creates a topic's state under the write lock.
 func (h *Hub) addTopic(topic string, conflate bool) *topicState {
 	h.mu.Lock()

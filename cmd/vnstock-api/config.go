@@ -25,6 +25,7 @@ type Config struct {
 	FlushInterval   time.Duration
 	ShutdownTimeout time.Duration
 	QueueBytes      int
+	SocketBuffer    int
 	MaxTopics       int
 	NoWildcards     bool
 	LogFormat       string
@@ -52,6 +53,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	flush := fs.String("flush-interval", env("VNSTOCK_FLUSH_INTERVAL", "10ms"), "least time between frames to one client; batches bursts (VNSTOCK_FLUSH_INTERVAL)")
 	shutdown := fs.String("shutdown-timeout", env("VNSTOCK_SHUTDOWN_TIMEOUT", "10s"), "graceful shutdown deadline (VNSTOCK_SHUTDOWN_TIMEOUT)")
 	queue := fs.String("queue-bytes", env("VNSTOCK_QUEUE_BYTES", "1048576"), "per-connection queue bound for stream topics (VNSTOCK_QUEUE_BYTES)")
+	sockBuf := fs.String("socket-write-buffer", env("VNSTOCK_SOCKET_WRITE_BUFFER", "131072"), "kernel send buffer per connection; small keeps slow clients' data in the hub, where it conflates (VNSTOCK_SOCKET_WRITE_BUFFER)")
 	topics := fs.String("max-topics", env("VNSTOCK_MAX_TOPICS", "1024"), "topics per connection (VNSTOCK_MAX_TOPICS)")
 	noWild := fs.Bool("no-wildcards", env("VNSTOCK_NO_WILDCARDS", "") == "1", "refuse quote:* style topics (VNSTOCK_NO_WILDCARDS=1)")
 	logFormat := fs.String("log-format", env("VNSTOCK_LOG_FORMAT", "text"), "text or json (VNSTOCK_LOG_FORMAT)")
@@ -75,6 +77,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		FlushInterval:   p.duration("flush-interval", *flush),
 		ShutdownTimeout: p.duration("shutdown-timeout", *shutdown),
 		QueueBytes:      int(p.int64("queue-bytes", *queue)),
+		SocketBuffer:    int(p.int64("socket-write-buffer", *sockBuf)),
 		MaxTopics:       int(p.int64("max-topics", *topics)),
 		NoWildcards:     *noWild,
 		LogFormat:       *logFormat,
@@ -114,6 +117,7 @@ func (c Config) validate() error {
 		{c.FlushInterval >= 0 && c.FlushInterval <= time.Second, "flush-interval: must be in [0, 1s]"},
 		{c.ShutdownTimeout > 0, "shutdown-timeout: must be positive"},
 		{c.QueueBytes >= 4096, "queue-bytes: must be at least 4096"},
+		{c.SocketBuffer == 0 || c.SocketBuffer >= 4096, "socket-write-buffer: must be 0 (kernel default) or at least 4096"},
 		{c.MaxTopics >= 1 && c.MaxTopics <= 100_000, "max-topics: must be in [1, 100000]"},
 		{c.LogFormat == "text" || c.LogFormat == "json", "log-format: must be text or json"},
 	}

@@ -47,7 +47,23 @@ func serve(ctx context.Context, args []string, getenv func(string) string, _, st
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	return s.run(ctx, ln)
+	return s.run(ctx, sendBufferListener{ln, cfg.SocketBuffer})
+}
+
+// sendBufferListener sets each accepted TCP connection's kernel send buffer.
+// A stream to a slow reader then backs up into the hub's queue, where state
+// topics conflate, instead of into megabytes of stale bytes in the kernel.
+type sendBufferListener struct {
+	net.Listener
+	size int
+}
+
+func (l sendBufferListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if tc, ok := c.(*net.TCPConn); ok && err == nil && l.size > 0 {
+		_ = tc.SetWriteBuffer(l.size) // best effort: the kernel default still works
+	}
+	return c, err
 }
 
 func newLogger(cfg Config, w io.Writer) *slog.Logger {
