@@ -188,6 +188,10 @@ func (s *server) newFeed(name string) (feeds.Feed, error) {
 		return feeds.NewSim(feeds.SimConfig{
 			Seed: s.cfg.SimSeed, Rate: s.cfg.SimRate, Clock: s.cfg.SimClock, Logger: s.log,
 		})
+	case "replay":
+		return feeds.NewReplay(feeds.ReplayConfig{
+			Path: s.cfg.ReplayFile, Speed: s.cfg.ReplaySpeed, Loop: true, Logger: s.log,
+		})
 	}
 	return nil, fmt.Errorf("unknown feed %q", name)
 }
