@@ -99,10 +99,21 @@ func (h *Hub) Publish(ctx context.Context, topic string, data []byte, ts int64) 
 // topic. It never blocks on a subscriber. Brokers call it from one goroutine
 // in seq order.
 func (h *Hub) Deliver(ev *Event) {
+	key, conflate := h.classify(ev)
+	h.deliver(ev, key, conflate)
+}
+
+// classify applies Config.Classify, defaulting the key to the topic.
+func (h *Hub) classify(ev *Event) (string, bool) {
 	key, conflate := h.cfg.Classify(ev.Topic, ev.Data)
 	if key == "" {
 		key = ev.Topic
 	}
+	return key, conflate
+}
+
+// deliver fans out one classified event.
+func (h *Hub) deliver(ev *Event, key string, conflate bool) {
 	h.mu.RLock()
 	ts, ok := h.topics[ev.Topic]
 	if !ok {
@@ -134,26 +145,26 @@ func (h *Hub) DeliverBatch(evs []*Event) {
 		h.Deliver(evs[0])
 		return
 	}
+	type classified struct {
+		key      string
+		conflate bool
+	}
+	cls := make([]classified, len(evs))
 	last := make(map[string]int, len(evs))
-	keys := make([]string, len(evs))
 	for i, ev := range evs {
-		key, conflate := h.cfg.Classify(ev.Topic, ev.Data)
-		if !conflate {
-			continue
+		key, conflate := h.classify(ev)
+		cls[i] = classified{key, conflate}
+		if conflate {
+			last[key] = i
 		}
-		if key == "" {
-			key = ev.Topic
-		}
-		keys[i] = key
-		last[key] = i
 	}
 	skipped := 0
 	for i, ev := range evs {
-		if keys[i] != "" && last[keys[i]] != i {
+		if cls[i].conflate && last[cls[i].key] != i {
 			skipped++
 			continue
 		}
-		h.Deliver(ev)
+		h.deliver(ev, cls[i].key, cls[i].conflate)
 	}
 	h.stats.conflated.Add(uint64(skipped))
 }

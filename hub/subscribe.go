@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"fmt"
+	"slices"
 )
 
 // SubscribeRequest is a client's subscribe message.
@@ -55,7 +56,7 @@ func (s *Subscriber) plan(req SubscribeRequest) (plan, error) {
 	total := len(s.members)
 	for _, t := range req.Topics {
 		if _, dup := p.added[t]; dup || s.requests[t] != nil {
-			if !contains(p.acked, t) {
+			if !slices.Contains(p.acked, t) {
 				p.acked = append(p.acked, t)
 			}
 			continue
@@ -186,13 +187,4 @@ func (s *Subscriber) resume(ctx context.Context, req SubscribeRequest, topics []
 		s.ctrl = append(s.ctrl, snaps...)
 	}
 	s.signal()
-}
-
-func contains(list []string, t string) bool {
-	for _, x := range list {
-		if x == t {
-			return true
-		}
-	}
-	return false
 }
