@@ -101,7 +101,7 @@ func (cn *conn) write(ctx context.Context, items []hub.Item, heartbeat bool) err
 		buf = cn.heartbeatLine(buf, now)
 	}
 	for _, it := range items {
-		if len(buf) > 0 && len(buf) >= maxFrame {
+		if len(buf) >= maxFrame {
 			if err := cn.writeFrame(ctx, buf); err != nil {
 				return err
 			}
@@ -171,9 +171,8 @@ func (cn *conn) readLoop(ctx context.Context) {
 		}
 		cn.lastActivity.Store(time.Now().UnixNano())
 		msg, err := io.ReadAll(io.LimitReader(r, cn.h.cfg.MaxMessageBytes+1))
-		if err != nil {
-			cn.fatal(&closeError{CodeProtocolError, "frame too large"}, "frame_too_large",
-				fmt.Sprintf("a client frame may hold at most %d bytes", cn.h.cfg.MaxMessageBytes))
+		if err != nil { // the connection broke mid-frame: nothing to tell the client
+			cn.cancel(nil)
 			return
 		}
 		if int64(len(msg)) > cn.h.cfg.MaxMessageBytes {
