@@ -12,14 +12,27 @@ import (
 	"github.com/vnstock-api/vnstock-api/hub"
 )
 
-// PumpConfig tunes Pump.
-type PumpConfig struct {
+// Config is the stream timing every transport shares.
+type Config struct {
 	// Heartbeat is the longest silence before write is called with
 	// heartbeat=true. Default 15 s.
 	Heartbeat time.Duration
+	// WriteTimeout bounds one write to the client. Default 5 s.
+	WriteTimeout time.Duration
 	// FlushInterval is the least time between two batches: events that arrive
 	// meanwhile join the next frame (batching). Zero writes at once.
 	FlushInterval time.Duration
+}
+
+// WithDefaults fills the zero fields with the protocol's defaults.
+func (c Config) WithDefaults() Config {
+	if c.Heartbeat <= 0 {
+		c.Heartbeat = 15 * time.Second
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = 5 * time.Second
+	}
+	return c
 }
 
 // WriteFunc sends one batch. heartbeat is true, and items empty, when the
@@ -31,10 +44,8 @@ var itemPool = sync.Pool{New: func() any { s := make([]hub.Item, 0, 64); return 
 // Pump drains sub into write until ctx ends, write fails or the subscriber is
 // ended (it returns the subscriber's error, such as hub.ErrSlowConsumer). It
 // runs on the caller's goroutine and holds no buffer while idle.
-func Pump(ctx context.Context, sub *hub.Subscriber, cfg PumpConfig, write WriteFunc) error {
-	if cfg.Heartbeat <= 0 {
-		cfg.Heartbeat = 15 * time.Second
-	}
+func Pump(ctx context.Context, sub *hub.Subscriber, cfg Config, write WriteFunc) error {
+	cfg = cfg.WithDefaults()
 	timer := time.NewTimer(cfg.Heartbeat)
 	defer timer.Stop()
 	for {

@@ -21,21 +21,14 @@ import (
 
 // Config configures the handler.
 type Config struct {
-	Heartbeat     time.Duration // default 15 s
-	WriteTimeout  time.Duration // default 5 s
-	FlushInterval time.Duration // least time between writes
-	Retry         time.Duration // the reconnection delay announced first; default 2 s
-	MaxTopics     int           // topics in one request; default 1,024
-	Logger        *slog.Logger
+	Stream    live.Config   // heartbeat, write timeout, batching
+	Retry     time.Duration // the reconnection delay announced first; default 2 s
+	MaxTopics int           // topics in one request; default 1,024
+	Logger    *slog.Logger
 }
 
 func (c Config) withDefaults() Config {
-	if c.Heartbeat <= 0 {
-		c.Heartbeat = 15 * time.Second
-	}
-	if c.WriteTimeout <= 0 {
-		c.WriteTimeout = 5 * time.Second
-	}
+	c.Stream = c.Stream.WithDefaults()
 	if c.Retry <= 0 {
 		c.Retry = 2 * time.Second
 	}
@@ -110,8 +103,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sub.Subscribe(ctx, hub.SubscribeRequest{Topics: topics, Since: since})
-	cfg := live.PumpConfig{Heartbeat: h.cfg.Heartbeat, FlushInterval: h.cfg.FlushInterval}
-	err = live.Pump(ctx, sub, cfg, st.write)
+	err = live.Pump(ctx, sub, h.cfg.Stream, st.write)
 	if cause := context.Cause(ctx); errors.Is(cause, errGoingAway) {
 		err = cause
 	}

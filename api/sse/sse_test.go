@@ -118,7 +118,7 @@ func has(name string) func([]*sselib.Event) bool {
 
 func TestStreamSnapshotEventsErrorsHeartbeat(t *testing.T) {
 	t.Parallel()
-	h, _, srv := newEnv(t, Config{Heartbeat: 150 * time.Millisecond})
+	h, _, srv := newEnv(t, Config{Stream: live.Config{Heartbeat: 150 * time.Millisecond}})
 	publish(t, h, "quote:VNM", `{"close_price":1}`)
 	for h.Head() < 1 {
 		time.Sleep(time.Millisecond)
@@ -214,7 +214,7 @@ func itoa(v uint64) string { return strconv.FormatUint(v, 10) }
 // never move the browser's Last-Event-ID.
 func TestOnlyEventsCarryIDs(t *testing.T) {
 	t.Parallel()
-	h, _, srv := newEnv(t, Config{Heartbeat: 100 * time.Millisecond})
+	h, _, srv := newEnv(t, Config{Stream: live.Config{Heartbeat: 100 * time.Millisecond}})
 	publish(t, h, "quote:VNM", `{"close_price":1}`)
 	for h.Head() < 1 {
 		time.Sleep(time.Millisecond)

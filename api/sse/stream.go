@@ -68,7 +68,7 @@ func (st *stream) writeRaw(b []byte) error {
 	if len(b) == 0 {
 		return nil
 	}
-	_ = st.rc.SetWriteDeadline(time.Now().Add(st.h.cfg.WriteTimeout))
+	_ = st.rc.SetWriteDeadline(time.Now().Add(st.h.cfg.Stream.WriteTimeout))
 	if _, err := st.w.Write(b); err != nil {
 		return err
 	}

@@ -53,8 +53,7 @@ func (cn *conn) run(parent context.Context) {
 		defer close(readDone)
 		cn.readLoop(ctx)
 	}()
-	cfg := live.PumpConfig{Heartbeat: cn.h.cfg.Heartbeat, FlushInterval: cn.h.cfg.FlushInterval}
-	err := live.Pump(ctx, cn.sub, cfg, func(items []hub.Item, hb bool) error {
+	err := live.Pump(ctx, cn.sub, cn.h.cfg.Stream, func(items []hub.Item, hb bool) error {
 		return cn.write(ctx, items, hb)
 	})
 	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
@@ -120,7 +119,7 @@ func (cn *conn) write(ctx context.Context, items []hub.Item, heartbeat bool) err
 }
 
 func (cn *conn) writeFrame(ctx context.Context, frame []byte) error {
-	wctx, cancel := context.WithTimeout(ctx, cn.h.cfg.WriteTimeout)
+	wctx, cancel := context.WithTimeout(ctx, cn.h.cfg.Stream.WriteTimeout)
 	defer cancel()
 	return cn.c.Write(wctx, websocket.MessageText, frame)
 }
@@ -136,7 +135,7 @@ func (cn *conn) heartbeatLine(b []byte, now time.Time) []byte {
 // checkAlive ends a client silent for two heartbeats and pings one silent
 // for one. The ping waits for its pong on a short-lived goroutine.
 func (cn *conn) checkAlive(ctx context.Context, now time.Time) error {
-	hb := cn.h.cfg.Heartbeat
+	hb := cn.h.cfg.Stream.Heartbeat
 	silent := now.Sub(time.Unix(0, cn.lastActivity.Load()))
 	if silent > 2*hb {
 		return &closeError{code: websocket.StatusPolicyViolation, reason: "no frame or pong for two heartbeats"}

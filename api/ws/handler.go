@@ -12,11 +12,11 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
-	"time"
 
 	"github.com/coder/websocket"
 	"golang.org/x/time/rate"
 
+	"github.com/vnstock-api/vnstock-api/api/live"
 	"github.com/vnstock-api/vnstock-api/hub"
 )
 
@@ -31,24 +31,17 @@ const (
 
 // Config configures the handler. Zero values take the protocol's defaults.
 type Config struct {
-	Heartbeat       time.Duration // default 15 s
-	WriteTimeout    time.Duration // default 5 s
-	FlushInterval   time.Duration // least time between frames; default 0
-	MaxMessageBytes int64         // largest client frame; default 64 KiB
-	MessageRate     float64       // client messages per second; default 20
-	MaxTopics       int           // announced in welcome; enforce it in the hub
-	QueueBytes      int           // announced in welcome; enforce it in the hub
-	OriginPatterns  []string      // cross-origin hosts allowed (coder/websocket patterns)
+	Stream          live.Config // heartbeat, write timeout, batching
+	MaxMessageBytes int64       // largest client frame; default 64 KiB
+	MessageRate     float64     // client messages per second; default 20
+	MaxTopics       int         // announced in welcome; enforce it in the hub
+	QueueBytes      int         // announced in welcome; enforce it in the hub
+	OriginPatterns  []string    // cross-origin hosts allowed (coder/websocket patterns)
 	Logger          *slog.Logger
 }
 
 func (c Config) withDefaults() Config {
-	if c.Heartbeat <= 0 {
-		c.Heartbeat = 15 * time.Second
-	}
-	if c.WriteTimeout <= 0 {
-		c.WriteTimeout = 5 * time.Second
-	}
+	c.Stream = c.Stream.WithDefaults()
 	if c.MaxMessageBytes <= 0 {
 		c.MaxMessageBytes = 64 << 10
 	}
@@ -151,7 +144,7 @@ func (h *Handler) welcomeLine(session string) []byte {
 	b = append(b, `","seq":`...)
 	b = strconv.AppendUint(b, h.hub.Head(), 10)
 	b = append(b, `,"heartbeat_ms":`...)
-	b = strconv.AppendInt(b, h.cfg.Heartbeat.Milliseconds(), 10)
+	b = strconv.AppendInt(b, h.cfg.Stream.Heartbeat.Milliseconds(), 10)
 	b = append(b, `,"limits":{"topics":`...)
 	b = strconv.AppendInt(b, int64(h.cfg.MaxTopics), 10)
 	b = append(b, `,"queue_bytes":`...)

@@ -209,7 +209,7 @@ func TestWelcomeSubscribeSnapshotEventPong(t *testing.T) {
 
 func TestHeartbeat(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, hub.Config{}, Config{Heartbeat: 100 * time.Millisecond})
+	e := newEnv(t, hub.Config{}, Config{Stream: live.Config{Heartbeat: 100 * time.Millisecond}})
 	cl := dial(t, e.url)
 	cl.until(isType("welcome"))
 	hb := cl.until(isType("heartbeat"))

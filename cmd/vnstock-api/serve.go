@@ -87,11 +87,9 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 		return nil, err
 	}
 	s := &server{cfg: cfg, log: log, hub: h}
-	s.ws = ws.New(ws.Config{
-		Heartbeat: cfg.Heartbeat, FlushInterval: cfg.FlushInterval,
-		MaxTopics: cfg.MaxTopics, QueueBytes: cfg.QueueBytes, Logger: log,
-	}, h)
-	s.sse = sse.New(sse.Config{Heartbeat: cfg.Heartbeat, FlushInterval: cfg.FlushInterval, MaxTopics: cfg.MaxTopics, Logger: log}, h)
+	stream := live.Config{Heartbeat: cfg.Heartbeat, FlushInterval: cfg.FlushInterval}
+	s.ws = ws.New(ws.Config{Stream: stream, MaxTopics: cfg.MaxTopics, QueueBytes: cfg.QueueBytes, Logger: log}, h)
+	s.sse = sse.New(sse.Config{Stream: stream, MaxTopics: cfg.MaxTopics, Logger: log}, h)
 	s.http = &http.Server{
 		Handler: api.NewRouter(api.Deps{
 			WS: s.ws, SSE: s.sse, Web: web.Handler(), Snapshot: h, Ready: s.ready, Logger: log,
