@@ -1,0 +1,29 @@
+// Package upstream is the HTTP client every upstream source uses: browser-like
+// headers, a cookie jar, and (see resilience in this package) a per-source rate
+// limiter, retries with jitter, Retry-After and Cloudflare 1015 handling, a
+// circuit breaker and singleflight for identical requests.
+package upstream
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+)
+
+// Request is one upstream call. Body, when set, is sent as application/json
+// with method POST (unless Method says otherwise).
+type Request struct {
+	Method     string      // GET when empty, POST when Body is set
+	URL        string      // absolute URL (base + path)
+	Query      url.Values  // appended to URL
+	Body       []byte      // JSON request body
+	Header     http.Header // extra headers (Referer, Origin, x-lang ...)
+	Capability string      // for metrics and logs
+}
+
+// Doer performs upstream requests and returns the body of a 200 response.
+// Every other outcome is an error wrapping market.ErrUpstream (with the
+// status code when there was one). Safe for concurrent use.
+type Doer interface {
+	Do(ctx context.Context, req Request) ([]byte, error)
+}
