@@ -22,6 +22,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrUpstream marks a failure of an upstream source (transport or status).
 	ErrUpstream = errors.New("upstream error")
+	// ErrUnsupported says a source does not offer a capability (or an option
+	// of it, such as an interval); failover moves on to the next source.
+	ErrUnsupported = errors.New("capability not supported by this source")
 	// ErrUpstreamSchema marks upstream bytes that do not have the expected shape.
 	ErrUpstreamSchema = errors.New("upstream_schema")
 )
