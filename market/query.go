@@ -1,6 +1,11 @@
 package market
 
-import "time"
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
 
 // Capability names one vnstock capability that a Source may answer. The
 // names are stable: they appear in metrics, logs, cache keys and the
@@ -87,4 +92,52 @@ type Result struct {
 	Quotes    []Quote
 	Frame     *Frame
 	FetchedAt time.Time
+}
+
+// Key is the query's normalised identity: equal queries have equal keys.
+// It is the cache key, the singleflight key and the document key in storage.
+func (q Query) Key() string {
+	b := make([]byte, 0, 96)
+	b = append(b, q.Capability...)
+	add := func(name, v string) {
+		if v != "" {
+			b = append(b, '|')
+			b = append(b, name...)
+			b = append(b, '=')
+			b = append(b, v...)
+		}
+	}
+	add("sym", string(q.Symbol))
+	if len(q.Symbols) > 0 {
+		s := make([]string, len(q.Symbols))
+		for i, v := range q.Symbols {
+			s[i] = string(v)
+		}
+		slices.Sort(s)
+		add("syms", strings.Join(slices.Compact(s), ","))
+	}
+	add("asset", q.Asset)
+	add("ex", q.Exchange)
+	add("type", q.Type)
+	add("group", q.Group)
+	add("code", q.Code)
+	add("q", q.Text)
+	add("iv", string(q.Interval))
+	add("start", queryDay(q.Start))
+	add("end", queryDay(q.End))
+	add("period", q.Period)
+	add("lang", q.Lang)
+	if q.Limit > 0 {
+		add("limit", strconv.Itoa(q.Limit))
+	}
+	add("provider", q.Provider)
+	add("date", queryDay(q.Date))
+	return string(b)
+}
+
+func queryDay(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(ICT).Format(time.DateOnly)
 }
