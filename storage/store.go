@@ -68,12 +68,12 @@ type TradeStore interface {
 
 // Plan is the limits that come with an API key.
 type Plan struct {
-	RPS          float64 // requests per second
-	Burst        int
-	DailyQuota   int64 // requests per day, 0 = unlimited
-	MaxStreams   int   // concurrent WS/SSE/GraphQL streams
-	MaxTopics    int   // topics per connection
-	MessagesPerS float64
+	RPS          float64 `json:"rps"`            // requests per second
+	Burst        int     `json:"burst"`          // bucket size
+	DailyQuota   int64   `json:"daily_quota"`    // requests per ICT day, 0 = unlimited
+	MaxStreams   int     `json:"max_streams"`    // concurrent WS/SSE/GraphQL streams
+	MaxTopics    int     `json:"max_topics"`     // topics per connection
+	MessagesPerS float64 `json:"messages_per_s"` // client messages per second on a WebSocket
 }
 
 // Key is an API key as stored: never the key itself, only its hash.
