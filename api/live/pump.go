@@ -22,6 +22,10 @@ type Config struct {
 	// FlushInterval is the least time between two batches: events that arrive
 	// meanwhile join the next frame (batching). Zero writes at once.
 	FlushInterval time.Duration
+	// OnWrite, when set, is called after each successful batch write with the
+	// stream's ctx and the items written (metrics, usage). It must be quick
+	// and must not keep items.
+	OnWrite func(ctx context.Context, items []hub.Item)
 }
 
 // WithDefaults fills the zero fields with the protocol's defaults.
@@ -60,7 +64,7 @@ func Pump(ctx context.Context, sub *hub.Subscriber, cfg Config, write WriteFunc)
 			continue
 		case <-sub.Ready():
 		}
-		if err := flush(ctx, sub, write); err != nil {
+		if err := flush(ctx, sub, write, cfg.OnWrite); err != nil {
 			return err
 		}
 		if cfg.FlushInterval > 0 {
@@ -76,7 +80,7 @@ func Pump(ctx context.Context, sub *hub.Subscriber, cfg Config, write WriteFunc)
 	}
 }
 
-func flush(ctx context.Context, sub *hub.Subscriber, write WriteFunc) error {
+func flush(ctx context.Context, sub *hub.Subscriber, write WriteFunc, onWrite func(context.Context, []hub.Item)) error {
 	p := itemPool.Get().(*[]hub.Item)
 	defer func() {
 		clear(*p)
@@ -91,5 +95,11 @@ func flush(ctx context.Context, sub *hub.Subscriber, write WriteFunc) error {
 	if len(items) == 0 {
 		return ctx.Err()
 	}
-	return write(items, false)
+	if err := write(items, false); err != nil {
+		return err
+	}
+	if onWrite != nil {
+		onWrite(ctx, items)
+	}
+	return nil
 }
