@@ -82,7 +82,7 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 }
 
-// HTTP is middleware observing request latency by the mux route template
+// HTTP is mux middleware (router.Use) observing request latency by the route template
 // (bounded label values: never the raw path).
 func (m *Metrics) HTTP(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

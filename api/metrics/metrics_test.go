@@ -30,8 +30,8 @@ func TestFamilies(t *testing.T) {
 	r.HandleFunc("/v1/market/{asset}/{symbol}/ohlcv", func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusTooManyRequests)
 	})
-	h := m.HTTP(r)
-	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/v1/market/equity/VNM/ohlcv", nil))
+	r.Use(m.HTTP)
+	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/v1/market/equity/VNM/ohlcv", nil))
 	m.ObserveUpstream("kbs", "ohlcv", "ok", 30*time.Millisecond)
 	m.ObserveCache("hit")
 	m.ObservePublish(time.Millisecond, nil)
