@@ -122,4 +122,3 @@ func simPeriods(period string, now time.Time) ([]string, error) {
 	}
 	return out, nil
 }
-
