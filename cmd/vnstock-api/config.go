@@ -30,6 +30,7 @@ type Config struct {
 	NoWildcards     bool
 	LogFormat       string
 	LogLevel        slog.Level
+	queryConfig
 }
 
 // parseConfig reads flags (which win) and VNSTOCK_* variables.
@@ -58,6 +59,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	noWild := fs.Bool("no-wildcards", env("VNSTOCK_NO_WILDCARDS", "") == "1", "refuse quote:* style topics (VNSTOCK_NO_WILDCARDS=1)")
 	logFormat := fs.String("log-format", env("VNSTOCK_LOG_FORMAT", "text"), "text or json (VNSTOCK_LOG_FORMAT)")
 	logLevel := fs.String("log-level", env("VNSTOCK_LOG_LEVEL", "info"), "debug, info, warn, error (VNSTOCK_LOG_LEVEL)")
+	finishQuery := queryFlags(fs, env)
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -81,6 +83,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		MaxTopics:       int(p.int64("max-topics", *topics)),
 		NoWildcards:     *noWild,
 		LogFormat:       *logFormat,
+		queryConfig:     finishQuery(p),
 	}
 	if p.err != nil {
 		return Config{}, p.err
@@ -126,7 +129,7 @@ func (c Config) validate() error {
 			return fmt.Errorf("%s", ch.msg)
 		}
 	}
-	return nil
+	return c.queryConfig.validate()
 }
 
 // parser converts flag strings, keeping the first error with its flag name.

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// queryConfig is the configuration of the query half (storage, cache,
+// upstream sources) and of the protection every surface shares (auth,
+// limits, origins).
+type queryConfig struct {
+	DatabaseURL   string            // DATABASE_URL: Postgres; empty = embedded SQLite
+	DataDir       string            // VNSTOCK_DATA_DIR: where the SQLite file lives
+	Auth          string            // VNSTOCK_AUTH: keys (default) or off
+	CORSOrigins   []string          // VNSTOCK_CORS_ORIGINS: REST/SSE cross-origin allow-list
+	WSOrigins     []string          // VNSTOCK_WS_ORIGINS: WebSocket cross-origin host patterns
+	MaxConnsPerIP int               // VNSTOCK_MAX_CONNS_PER_IP
+	UsageFlush    time.Duration     // VNSTOCK_USAGE_FLUSH
+	Watchlist     []string          // VNSTOCK_WATCHLIST: symbols and @GROUPs the live feeds follow
+	Session       string            // VNSTOCK_SESSION: calendar (default) or always
+	PollEvery     time.Duration     // VNSTOCK_POLL_INTERVAL: price-board pollers
+	URLs          map[string]string // VNSTOCK_<SOURCE>_URL: upstream base URLs ("" = the real one)
+}
+
+// sourceURLVars are the base-URL settings of the upstream sources.
+var sourceURLVars = []struct{ name, env, flag string }{
+	{"kbs", "VNSTOCK_KBS_URL", "kbs-url"},
+	{"vci", "VNSTOCK_VCI_URL", "vci-url"},
+	{"vciiq", "VNSTOCK_VCI_IQ_URL", "vci-iq-url"},
+	{"msn", "VNSTOCK_MSN_URL", "msn-url"},
+	{"fmarket", "VNSTOCK_FMARKET_URL", "fmarket-url"},
+	{"sjc", "VNSTOCK_SJC_URL", "sjc-url"},
+	{"btmc", "VNSTOCK_BTMC_URL", "btmc-url"},
+	{"vcb", "VNSTOCK_VCB_URL", "vcb-url"},
+	{"ssi", "VNSTOCK_SSI_IBOARD_URL", "ssi-iboard-url"},
+}
+
+// queryFlags registers the query-half flags on fs; finish converts them
+// after Parse.
+func queryFlags(fs *flag.FlagSet, env func(key, def string) string) func(p *parser) queryConfig {
+	db := fs.String("database-url", env("DATABASE_URL", ""), "Postgres URL; empty uses the embedded SQLite store (DATABASE_URL)")
+	dataDir := fs.String("data-dir", env("VNSTOCK_DATA_DIR", "./data"), "directory of the embedded store (VNSTOCK_DATA_DIR)")
+	authMode := fs.String("auth", env("VNSTOCK_AUTH", "keys"), "keys: API keys required; off: open, limited per IP (VNSTOCK_AUTH)")
+	cors := fs.String("cors-origins", env("VNSTOCK_CORS_ORIGINS", ""), "comma list of origins allowed cross-origin REST/SSE, * for any (VNSTOCK_CORS_ORIGINS)")
+	wsOrigins := fs.String("ws-origins", env("VNSTOCK_WS_ORIGINS", ""), "comma list of host patterns allowed to open cross-origin WebSockets (VNSTOCK_WS_ORIGINS)")
+	perIP := fs.String("max-conns-per-ip", env("VNSTOCK_MAX_CONNS_PER_IP", "2000"), "open connections one client IP may hold, 0 = no cap (VNSTOCK_MAX_CONNS_PER_IP)")
+	usage := fs.String("usage-flush", env("VNSTOCK_USAGE_FLUSH", "10s"), "how often usage counters are written to the store (VNSTOCK_USAGE_FLUSH)")
+	watch := fs.String("watchlist", env("VNSTOCK_WATCHLIST", "@VN30"), "symbols and @GROUPs the live upstream feeds follow (VNSTOCK_WATCHLIST)")
+	session := fs.String("session", env("VNSTOCK_SESSION", "calendar"), "calendar: poll upstreams only in trading sessions; always: around the clock (VNSTOCK_SESSION)")
+	poll := fs.String("poll-interval", env("VNSTOCK_POLL_INTERVAL", "2s"), "price-board poll period, 1s to 3s (VNSTOCK_POLL_INTERVAL)")
+	urls := map[string]*string{}
+	for _, v := range sourceURLVars {
+		urls[v.name] = fs.String(v.flag, env(v.env, ""), "base URL of the "+v.name+" upstream, empty = the real one ("+v.env+")")
+	}
+	return func(p *parser) queryConfig {
+		q := queryConfig{
+			DatabaseURL: *db, DataDir: *dataDir, Auth: *authMode,
+			CORSOrigins: splitList(*cors), WSOrigins: splitList(*wsOrigins),
+			MaxConnsPerIP: int(p.int64("max-conns-per-ip", *perIP)),
+			UsageFlush:    p.duration("usage-flush", *usage),
+			Watchlist:     splitList(*watch), Session: *session,
+			PollEvery: p.duration("poll-interval", *poll),
+			URLs:      map[string]string{},
+		}
+		for name, u := range urls {
+			q.URLs[name] = strings.TrimRight(*u, "/")
+		}
+		return q
+	}
+}
+
+func (q queryConfig) validate() error {
+	switch {
+	case q.Auth != "keys" && q.Auth != "off":
+		return fmt.Errorf("auth: %q is not keys or off", q.Auth)
+	case q.Session != "calendar" && q.Session != "always":
+		return fmt.Errorf("session: %q is not calendar or always", q.Session)
+	case q.PollEvery < time.Second || q.PollEvery > 3*time.Second:
+		return fmt.Errorf("poll-interval: %s is outside 1s..3s", q.PollEvery)
+	case q.MaxConnsPerIP < 0:
+		return fmt.Errorf("max-conns-per-ip: must be ≥ 0")
+	case q.UsageFlush < 100*time.Millisecond:
+		return fmt.Errorf("usage-flush: must be at least 100ms")
+	case len(q.Watchlist) == 0:
+		return fmt.Errorf("watchlist: give at least one symbol or @GROUP")
+	}
+	for name, u := range q.URLs {
+		if u == "" {
+			continue
+		}
+		pu, err := url.Parse(u)
+		if err != nil || (pu.Scheme != "http" && pu.Scheme != "https" && pu.Scheme != "ws" && pu.Scheme != "wss") || pu.Host == "" {
+			return fmt.Errorf("%s-url: %q is not an absolute http(s) or ws(s) URL", name, u)
+		}
+	}
+	if q.DatabaseURL != "" && !strings.HasPrefix(q.DatabaseURL, "postgres://") && !strings.HasPrefix(q.DatabaseURL, "postgresql://") {
+		return fmt.Errorf("database-url: must start with postgres:// (got a %d-character value)", len(q.DatabaseURL))
+	}
+	return nil
+}
