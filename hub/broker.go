@@ -49,3 +49,23 @@ type BatchDeliverer interface {
 	Deliverer
 	DeliverBatch(evs []*Event)
 }
+
+// RoutedDeliverer is what a Broker that routes to an instance only the
+// topics it has subscribers for (Redis pub/sub) needs from the hub beyond
+// delivery. *Hub implements it. Brokers call AdvanceHead and Unrouted from
+// their delivery goroutine, in order with Deliver.
+type RoutedDeliverer interface {
+	BatchDeliverer
+	// AdvanceHead raises the head seq to seq: every event of the routed
+	// topics up to seq was delivered already, so a subscriber registered
+	// now may take seq as the point after which live events follow.
+	AdvanceHead(seq uint64)
+	// Interested reports whether topic has a local subscriber, or one that
+	// is subscribing (between its Broker.Subscribe call and registration).
+	// A broker checks it before it stops routing a topic.
+	Interested(topic string) bool
+	// Unrouted says the broker stopped routing topics here: their last
+	// values would go stale and are dropped (a later snapshot comes from
+	// Broker.LastValues).
+	Unrouted(topics []string)
+}

@@ -68,6 +68,7 @@ type Hub struct {
 
 type topicState struct {
 	subs     map[*Subscriber]struct{} // guarded by Hub.mu
+	pending  int                      // subscribers between Broker.Subscribe and registration; guarded by Hub.mu
 	last     atomic.Pointer[Event]    // latest event of a conflated topic (the snapshot)
 	conflate bool                     // set when the topic is first seen
 }
@@ -181,8 +182,39 @@ func (h *Hub) addTopic(topic string, conflate bool) *topicState {
 	return ts
 }
 
-// Head returns the seq of the last event this hub delivered.
+// Head returns the seq of the last event this hub delivered, or the seq its
+// broker last said it has delivered everything routed here up to.
 func (h *Hub) Head() uint64 { return atomic.LoadUint64(&h.head) }
+
+// AdvanceHead implements RoutedDeliverer. It takes the read lock so that a
+// registration (write lock) sees the head and the deliveries before it
+// together, as it does for events.
+func (h *Hub) AdvanceHead(seq uint64) {
+	h.mu.RLock()
+	if seq > atomic.LoadUint64(&h.head) {
+		atomic.StoreUint64(&h.head, seq)
+	}
+	h.mu.RUnlock()
+}
+
+// Interested implements RoutedDeliverer.
+func (h *Hub) Interested(topic string) bool {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	ts, ok := h.topics[topic]
+	return ok && (len(ts.subs) > 0 || ts.pending > 0)
+}
+
+// Unrouted implements RoutedDeliverer.
+func (h *Hub) Unrouted(topics []string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, t := range topics {
+		if ts, ok := h.topics[t]; ok {
+			ts.last.Store(nil)
+		}
+	}
+}
 
 // Epoch returns the broker's current epoch.
 func (h *Hub) Epoch() string { return h.broker.Epoch() }

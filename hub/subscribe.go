@@ -33,6 +33,7 @@ func (s *Subscriber) Subscribe(ctx context.Context, req SubscribeRequest) {
 		s.Push("error", ErrorLine(req.ID, "too_many_topics", err.Error()))
 		return
 	}
+	s.h.reserve(p.newMems)
 	if len(p.newMems) > 0 {
 		if err := s.h.broker.Subscribe(ctx, p.newMems...); err != nil {
 			s.h.cfg.Logger.Warn("broker subscribe failed", "sub_id", s.id, "err", err)
@@ -108,6 +109,26 @@ func (s *Subscriber) remoteSnapshots(ctx context.Context, topics []string) map[s
 	return out
 }
 
+// reserve marks topics as being subscribed, before the broker is asked to
+// route them, so that a concurrent release does not report them idle.
+// register ends the reservation.
+func (h *Hub) reserve(topics []string) {
+	if len(topics) == 0 {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, t := range topics {
+		ts, ok := h.topics[t]
+		if !ok {
+			_, conflate := h.cfg.Classify(t, nil)
+			ts = &topicState{subs: map[*Subscriber]struct{}{}, conflate: conflate}
+			h.topics[t] = ts
+		}
+		ts.pending++
+	}
+}
+
 // register adds the subscriber to its new topics under the hub's write lock,
 // so that no delivery interleaves, and queues the ack, the errors and (for a
 // plain subscribe) the snapshots. It returns the head seq at that instant and
@@ -119,12 +140,8 @@ func (s *Subscriber) register(req SubscribeRequest, p plan, remote map[string]*E
 	head := h.Head()
 	var snaps []Item
 	for _, m := range p.newMems {
-		ts, ok := h.topics[m]
-		if !ok {
-			_, conflate := h.cfg.Classify(m, nil)
-			ts = &topicState{subs: map[*Subscriber]struct{}{}, conflate: conflate}
-			h.topics[m] = ts
-		}
+		ts := h.topics[m] // created by reserve, never deleted
+		ts.pending--
 		ts.subs[s] = struct{}{}
 		snap := ts.last.Load()
 		if r := remote[m]; snap == nil && r != nil && r.Seq <= head {

@@ -70,7 +70,7 @@ func (s *Subscriber) dropTopicsLocked(topics []string) {
 }
 
 // release removes s from topics and returns those left with no local
-// subscriber, which the broker may stop routing here.
+// subscriber (nor one subscribing), which the broker may stop routing here.
 func (h *Hub) release(s *Subscriber, topics []string) (idle []string) {
 	if len(topics) == 0 {
 		return nil
@@ -83,7 +83,7 @@ func (h *Hub) release(s *Subscriber, topics []string) (idle []string) {
 			continue
 		}
 		delete(ts.subs, s)
-		if len(ts.subs) == 0 {
+		if len(ts.subs) == 0 && ts.pending == 0 {
 			idle = append(idle, t)
 		}
 	}
