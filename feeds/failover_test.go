@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/vnstock-api/vnstock-api/feeds"
+	"github.com/vnstock-api/vnstock-api/feeds/fakeupstream"
+	"github.com/vnstock-api/vnstock-api/feeds/gold"
 	"github.com/vnstock-api/vnstock-api/feeds/upstream"
 	"github.com/vnstock-api/vnstock-api/market"
 )
@@ -240,5 +242,40 @@ func TestDefaultRoutes(t *testing.T) {
 	f := feeds.NewFailover(r, nil, stub("vcb"), stub("kbs"))
 	if got := f.Sources(market.CapExchangeRates); !slices.Equal(got, []string{"vcb"}) {
 		t.Errorf("resolved exchange_rates %v, want [vcb]", got)
+	}
+}
+
+func TestFailoverGoldAgainstFakeUpstream(t *testing.T) {
+	t.Parallel()
+	fake := fakeupstream.New(fakeupstream.Config{Only: []string{"sjc"}, Status: http.StatusServiceUnavailable})
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	clk := &clock{now: time.Now()}
+	resilient := func(name string) upstream.Doer {
+		p := upstream.DefaultPolicy(name)
+		p.RPS, p.FailureThreshold, p.Now, p.Sleep = 0, 3, clk.Now, clk.Sleep
+		return upstream.NewResilient(upstream.NewClient(upstream.Config{Source: name}), p)
+	}
+	sjcDoer := resilient("sjc").(*upstream.Resilient)
+	f := feeds.NewFailover(feeds.DefaultRoutes(), nil,
+		gold.NewSJC(gold.Config{BaseURL: srv.URL + "/sjc", Doer: sjcDoer, Now: clk.Now}),
+		gold.NewBTMC(gold.Config{BaseURL: srv.URL + "/btmc", Key: "k", Doer: resilient("btmc"), Now: clk.Now}))
+
+	res, err := f.Fetch(t.Context(), market.Query{Capability: market.CapGold})
+	if err != nil || res.Source != "btmc" || res.Frame.Len() == 0 {
+		t.Fatalf("sjc down: %+v, %v; want btmc's prices", res, err)
+	}
+	if n := fake.Count("sjc", ""); n != 3 || sjcDoer.State().Breaker != upstream.BreakerOpen {
+		t.Fatalf("sjc saw %d requests, breaker %s; want 3 and open", n, sjcDoer.State().Breaker)
+	}
+	// Asked for SJC explicitly, no fallback: the open breaker is the answer.
+	if _, err := f.Fetch(t.Context(), market.Query{Capability: market.CapGold, Provider: "sjc"}); !errors.Is(err, upstream.ErrBreakerOpen) {
+		t.Fatalf("provider sjc with the breaker open: %v", err)
+	}
+	fake.SetConfig(fakeupstream.Config{})
+	clk.Advance(upstream.DefaultPolicy("sjc").Cooldown)
+	res, err = f.Fetch(t.Context(), market.Query{Capability: market.CapGold})
+	if err != nil || res.Source != "sjc" {
+		t.Fatalf("sjc back: %+v, %v; want sjc's prices", res, err)
 	}
 }
