@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -13,9 +14,9 @@ import (
 	"github.com/vnstock-api/vnstock-api/storage/internal/sqlkit"
 )
 
-// copyThreshold is the batch size from which UpsertBars goes through COPY
-// and a temporary table instead of one INSERT over unnest()ed arrays.
-const copyThreshold = 2000
+// defaultCopyThreshold is the batch size from which UpsertBars goes through
+// COPY and a temporary table instead of one INSERT over unnest()ed arrays.
+const defaultCopyThreshold = 2000
 
 // upsertBarsSet is the conflict action of both bar write paths; rows whose
 // values did not change are left alone, so re-writing a closed day leaves no
@@ -48,7 +49,7 @@ func (s *Store) UpsertBars(ctx context.Context, key storage.SeriesKey, bars []ma
 	switch {
 	case len(bars) == 0:
 		return nil
-	case len(bars) >= copyThreshold:
+	case len(bars) >= s.copyThreshold:
 		err = s.copyBars(ctx, key, bars)
 	default:
 		err = s.unnestBars(ctx, key, bars)
@@ -113,9 +114,13 @@ func (s *Store) Bars(ctx context.Context, key storage.SeriesKey, r storage.Range
 	}
 	defer rows.Close()
 	var out []market.Bar
+	// One Bar and one destination list to scan into (fresh ones per row would
+	// each go to the heap) and one interned source string the rows share.
+	b := market.Bar{Symbol: key.Symbol, Interval: key.Interval}
+	src := internedString{dst: &b.Source}
+	dest := []any{&b.Time, &b.Open, &b.High, &b.Low, &b.Close, &b.Volume, &b.Closed, &src}
 	for rows.Next() {
-		b := market.Bar{Symbol: key.Symbol, Interval: key.Interval}
-		if err := rows.Scan(&b.Time, &b.Open, &b.High, &b.Low, &b.Close, &b.Volume, &b.Closed, &b.Source); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("postgres: scan bar of %s: %w", key.Symbol, err)
 		}
 		b.Time = b.Time.In(market.ICT)
@@ -183,4 +188,23 @@ func (s *Store) Coverage(ctx context.Context, key storage.SeriesKey) ([]storage.
 		return nil, fmt.Errorf("postgres: coverage of %s: %w", key.Symbol, err)
 	}
 	return sqlkit.MergeRanges(out), nil
+}
+
+// internedString scans a text column into *dst, reusing the previous row's
+// string when the bytes are equal: a series' rows mostly share one source.
+type internedString struct {
+	dst  *string
+	last string
+}
+
+// ScanBytes implements pgtype.BytesScanner.
+func (s *internedString) ScanBytes(v []byte) error {
+	if v == nil {
+		return errors.New("source is NULL")
+	}
+	if string(v) != s.last {
+		s.last = string(v)
+	}
+	*s.dst = s.last
+	return nil
 }

@@ -19,9 +19,10 @@ import (
 // Store is a storage.Store on a Postgres database. It is safe for
 // concurrent use.
 type Store struct {
-	pool *pgxpool.Pool
-	log  *slog.Logger
-	now  func() time.Time
+	pool          *pgxpool.Pool
+	log           *slog.Logger
+	now           func() time.Time
+	copyThreshold int // UpsertBars batches of this size or more use COPY
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -41,7 +42,7 @@ func Open(ctx context.Context, url string, logger *slog.Logger) (*Store, error) 
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open pool: %w", err)
 	}
-	s := &Store{pool: pool, log: logger, now: time.Now}
+	s := &Store{pool: pool, log: logger, now: time.Now, copyThreshold: defaultCopyThreshold}
 	if err := s.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, err

@@ -53,11 +53,13 @@ func (s *Store) Trades(ctx context.Context, sym market.Symbol, before time.Time,
 		return nil, fmt.Errorf("postgres: trades of %s: %w", sym, err)
 	}
 	defer rows.Close()
-	var out []market.Trade
+	out := make([]market.Trade, 0, min(limit, 1024))
+	t := market.Trade{Symbol: sym}
+	var side string
+	sideScan, srcScan := internedString{dst: &side}, internedString{dst: &t.Source}
+	dest := []any{&t.Time, &t.Price, &t.Volume, &t.ID, &sideScan, &t.TotalVolume, &srcScan}
 	for rows.Next() {
-		t := market.Trade{Symbol: sym}
-		var side string
-		if err := rows.Scan(&t.Time, &t.Price, &t.Volume, &t.ID, &side, &t.TotalVolume, &t.Source); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("postgres: scan trade of %s: %w", sym, err)
 		}
 		t.Time, t.Side = t.Time.In(market.ICT), market.Side(side)

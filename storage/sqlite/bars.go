@@ -64,11 +64,18 @@ func (s *Store) Bars(ctx context.Context, key storage.SeriesKey, r storage.Range
 	}
 	defer rows.Close()
 	var out []market.Bar
+	// One Bar and one destination list for all rows, and the source read as
+	// RawBytes so that rows sharing a source share its string.
+	b := market.Bar{Symbol: key.Symbol, Interval: key.Interval}
+	var us int64
+	var src sql.RawBytes
+	dest := []any{&us, &b.Open, &b.High, &b.Low, &b.Close, &b.Volume, &b.Closed, &src}
 	for rows.Next() {
-		b := market.Bar{Symbol: key.Symbol, Interval: key.Interval}
-		var us int64
-		if err := rows.Scan(&us, &b.Open, &b.High, &b.Low, &b.Close, &b.Volume, &b.Closed, &b.Source); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("sqlite: scan bar of %s: %w", key.Symbol, err)
+		}
+		if string(src) != b.Source {
+			b.Source = string(src)
 		}
 		b.Time = fromMicros(us)
 		out = append(out, b)

@@ -57,15 +57,22 @@ func (s *Store) Trades(ctx context.Context, sym market.Symbol, before time.Time,
 		return nil, fmt.Errorf("sqlite: trades of %s: %w", sym, err)
 	}
 	defer rows.Close()
-	var out []market.Trade
+	out := make([]market.Trade, 0, min(limit, 1024))
+	t := market.Trade{Symbol: sym}
+	var us int64
+	var side, src sql.RawBytes
+	dest := []any{&us, &t.Price, &t.Volume, &t.ID, &side, &t.TotalVolume, &src}
 	for rows.Next() {
-		t := market.Trade{Symbol: sym}
-		var us int64
-		var side string
-		if err := rows.Scan(&us, &t.Price, &t.Volume, &t.ID, &side, &t.TotalVolume, &t.Source); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("sqlite: scan trade of %s: %w", sym, err)
 		}
-		t.Time, t.Side = fromMicros(us), market.Side(side)
+		if string(side) != string(t.Side) {
+			t.Side = market.Side(side)
+		}
+		if string(src) != t.Source {
+			t.Source = string(src)
+		}
+		t.Time = fromMicros(us)
 		out = append(out, t)
 	}
 	if err := rows.Err(); err != nil {
