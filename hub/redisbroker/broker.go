@@ -122,14 +122,14 @@ type Broker struct {
 	routed    map[string]bool // topics whose channel this instance subscribes to; written under linkMu too
 	nextProbe time.Time       // when publishing locally: next time to try Redis
 	probeWait time.Duration
-	ps       *redis.PubSub      // the live link; nil while down
-	waiters  map[string]*waiter // marker and ping tokens awaited
-	linkUp   bool
-	pubLocal bool                  // publishing without Redis
-	minted   bool                  // a seq was numbered locally since the last sync
-	local    map[string]*hub.Event // last values published locally while degraded
-	state    State
-	nextTok  uint64
+	ps        *redis.PubSub      // the live link; nil while down
+	waiters   map[string]*waiter // marker and ping tokens awaited
+	linkUp    bool
+	pubLocal  bool                  // publishing without Redis
+	minted    bool                  // a seq was numbered locally since the last sync
+	local     map[string]*hub.Event // last values published locally while degraded
+	state     State
+	nextTok   uint64
 
 	pubQ    chan *pubReq
 	routeQ  chan *routeReq
@@ -162,11 +162,11 @@ func New(cfg Config) (*Broker, error) {
 		cfg: cfg, rdb: cfg.Client, log: cfg.Logger.With("broker", "redis", "instance", instance),
 		instance: instance, k: newKeys(cfg.Prefix, instance),
 		routed: map[string]bool{}, waiters: map[string]*waiter{}, local: map[string]*hub.Event{},
-		state:  StateDegraded,
-		pubQ:   make(chan *pubReq, 4*cfg.BatchSize), routeQ: make(chan *routeReq, 1024),
+		state: StateDegraded,
+		pubQ:  make(chan *pubReq, 4*cfg.BatchSize), routeQ: make(chan *routeReq, 1024),
 		stateQ: make(chan stateChange, 64), stop: make(chan struct{}),
 		pubDone: make(chan struct{}), delDone: make(chan struct{}),
-		trim:    newTrimmer(cfg.History),
+		trim: newTrimmer(cfg.History),
 	}
 	b.ctx, b.cancel = context.WithCancel(context.Background())
 	b.seq.q = make(chan op, cfg.QueueLen)
