@@ -182,3 +182,8 @@ func TestOpenUnreachable(t *testing.T) {
 		t.Fatal("Open of a malformed URL succeeded")
 	}
 }
+
+func TestPruneTrades(t *testing.T) {
+	t.Parallel()
+	storagetest.PruneTrades(t, open(t, freshSchema(t)))
+}

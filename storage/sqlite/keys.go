@@ -4,9 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"strings"
 	"time"
+
+	msqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/vnstock-api/vnstock-api/market"
 	"github.com/vnstock-api/vnstock-api/storage"
@@ -34,7 +37,7 @@ func (s *Store) CreateKey(ctx context.Context, k storage.Key) error {
 	_, err = s.w.ExecContext(ctx, q, k.ID, k.Prefix, k.Hash, k.Name, scopes, p.RPS, p.Burst, p.DailyQuota,
 		p.MaxStreams, p.MaxTopics, p.MessagesPerS, micros(k.CreatedAt), nullMicros(k.LastUsed), nullMicros(k.ExpiresAt), k.Revoked)
 	if err != nil {
-		if strings.Contains(err.Error(), "UNIQUE constraint failed") {
+		if isUnique(err) {
 			return fmt.Errorf("sqlite: create key %s: id or hash already stored: %w", k.ID, err)
 		}
 		return fmt.Errorf("sqlite: create key %s: %w", k.ID, err)
@@ -141,6 +144,15 @@ func scopesJSON(s []string) (string, error) {
 	}
 	b, err := json.Marshal(s)
 	return string(b), err
+}
+
+// isUnique reports whether err is a UNIQUE or PRIMARY KEY violation.
+func isUnique(err error) bool {
+	var e *msqlite.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 }
 
 // nullMicros stores a zero time as NULL.

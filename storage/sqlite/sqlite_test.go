@@ -190,3 +190,8 @@ func mustTime(t testing.TB, day string) time.Time {
 	}
 	return d
 }
+
+func TestPruneTrades(t *testing.T) {
+	t.Parallel()
+	storagetest.PruneTrades(t, open(t, filepath.Join(t.TempDir(), "vnstock.db")))
+}
