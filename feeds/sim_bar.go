@@ -11,15 +11,10 @@ import (
 // it. A bar whose interval has ended is first published once with Closed.
 func (s *Sim) addToBar(ctx context.Context, pub Publisher, st *simSymbol, i int, tr market.Trade, now time.Time) {
 	b := &st.bars[i]
-	iv := simBarInterval(i)
-	start := iv.Start(now)
-	if b.Volume > 0 && !b.Time.Equal(start) {
-		s.publishClosed(ctx, pub, st, i, now)
+	if closed, ok := foldTrade(b, st.sym, simBarInterval(i), "", float64(tr.Price), tr.Volume, now); ok {
+		s.buf = closed.AppendJSON(s.buf[:0])
+		s.emit(ctx, pub, st.topicBar[i], now)
 	}
-	if b.Volume == 0 {
-		*b = market.Bar{Symbol: st.sym, Interval: iv, Time: start}
-	}
-	b.Add(float64(tr.Price), tr.Volume)
 	s.buf = b.AppendJSON(s.buf[:0])
 	s.emit(ctx, pub, st.topicBar[i], now)
 }
@@ -40,8 +35,7 @@ func (s *Sim) closeBars(ctx context.Context, pub Publisher, now time.Time) {
 	for _, group := range [2][]*simSymbol{s.primary, s.others} {
 		for _, st := range group {
 			for i := range st.bars {
-				b := &st.bars[i]
-				if b.Volume > 0 && !now.Before(b.Time.Add(simBarInterval(i).Duration())) {
+				if barDue(&st.bars[i], now) {
 					s.publishClosed(ctx, pub, st, i, now)
 				}
 			}

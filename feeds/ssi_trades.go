@@ -1,70 +1,8 @@
 package feeds
 
-import (
-	"slices"
-
-	"github.com/vnstock-api/vnstock-api/market"
-)
-
-// SSITrades derives the trade tape from successive iBoard snapshots. iBoard
-// re-sends a symbol's whole row whenever anything about it changes and never
-// says who the aggressor was, so a trade is inferred from an increase of the
-// cumulative matched volume (field 54): volume = the increase, price = the
-// last matched price, side unknown. Several matches between two snapshots,
-// or matches missed while disconnected, come out as one trade of their summed
-// volume at the latest price; the tape's volumes always add up to the
-// cumulative volume.
-//
-// An SSITrades is not safe for concurrent use; one feed goroutine owns it.
-type SSITrades struct {
-	last map[market.Symbol]market.Quote
-}
+// SSITrades derives the iBoard trade tape from successive snapshots: the
+// shared BoardTrades (field 54, the cumulative matched volume, drives it).
+type SSITrades = BoardTrades
 
 // NewSSITrades returns an empty trade deriver.
-func NewSSITrades() *SSITrades {
-	return &SSITrades{last: make(map[market.Symbol]market.Quote)}
-}
-
-// Observe records q as the latest snapshot of its symbol. traded reports
-// that tr is a new trade; changed reports that q differs from the previous
-// snapshot in anything but its time (true for a symbol's first snapshot). A
-// first snapshot, or one whose cumulative volume went down (a new trading
-// day), only sets the baseline and yields no trade. Observe keeps q's book
-// slices, which the parser allocates afresh for every record.
-func (s *SSITrades) Observe(q *market.Quote) (tr market.Trade, traded, changed bool) {
-	prev, seen := s.last[q.Symbol]
-	s.last[q.Symbol] = *q
-	if !seen {
-		return market.Trade{}, false, true
-	}
-	changed = !sameQuoteExceptTime(&prev, q)
-	if q.TotalVolume <= prev.TotalVolume {
-		return market.Trade{}, false, changed
-	}
-	tr = market.Trade{
-		Symbol:      q.Symbol,
-		Time:        q.Time,
-		Price:       q.Last,
-		Volume:      q.TotalVolume - prev.TotalVolume,
-		Side:        market.SideUnknown,
-		TotalVolume: q.TotalVolume,
-		Source:      q.Source,
-	}
-	return tr, true, changed
-}
-
-// Reset forgets every symbol, for a new trading day.
-func (s *SSITrades) Reset() { clear(s.last) }
-
-// sameQuoteExceptTime compares every published field of two quotes but Time.
-func sameQuoteExceptTime(a, b *market.Quote) bool {
-	return a.Symbol == b.Symbol && a.Exchange == b.Exchange && a.Session == b.Session &&
-		a.Ref == b.Ref && a.Ceiling == b.Ceiling && a.Floor == b.Floor &&
-		a.Open == b.Open && a.High == b.High && a.Low == b.Low &&
-		a.Last == b.Last && a.LastVolume == b.LastVolume && a.Avg == b.Avg &&
-		a.TotalVolume == b.TotalVolume && a.TotalValue == b.TotalValue &&
-		a.Change == b.Change && a.ChangePct == b.ChangePct &&
-		a.ForeignBuy == b.ForeignBuy && a.ForeignSell == b.ForeignSell &&
-		a.ForeignRoom == b.ForeignRoom && a.Source == b.Source &&
-		slices.Equal(a.Bids, b.Bids) && slices.Equal(a.Asks, b.Asks)
-}
+func NewSSITrades() *SSITrades { return NewBoardTrades() }
