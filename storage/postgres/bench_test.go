@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/vnstock-api/vnstock-api/storage/postgres"
 	"github.com/vnstock-api/vnstock-api/storage/storagetest"
 )
 
@@ -29,5 +30,19 @@ func BenchmarkUpsertPath(b *testing.B) {
 				storagetest.BenchUpsert(b, s, n)
 			})
 		}
+	}
+}
+
+// Open's share of the server's cold start against an already migrated schema.
+func BenchmarkOpen(b *testing.B) {
+	dbURL := freshSchema(b)
+	open(b, dbURL)
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := postgres.Open(b.Context(), dbURL, logger())
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
 	}
 }
