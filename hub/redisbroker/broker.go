@@ -142,7 +142,8 @@ type Broker struct {
 	started bool
 	d       hub.Deliverer
 	routedD hub.RoutedDeliverer // d, when it is one
-	trim    *trimmer
+	trim    *trimmer            // publisher goroutine only
+	pubLast atomic.Uint64       // the highest seq the publisher got back
 }
 
 var _ hub.Broker = (*Broker)(nil)

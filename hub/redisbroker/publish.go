@@ -154,7 +154,7 @@ func (b *Broker) publishBatch(ctx context.Context, batch []*pubReq) {
 // request. On error nobody was replied to.
 func (b *Broker) publishRedis(ctx context.Context, batch []*pubReq) error {
 	now := b.cfg.Now()
-	last := b.seq.head()
+	last := max(b.pubLast.Load(), b.seq.head()) // delivery may lag what this publisher got back
 	args := make([]any, 0, 3+4*len(batch)+3)
 	args = append(args, b.k.channel, encodeSeq(b.trim.minID(now, last))+"-0", 0)
 	var fences []Fence
@@ -195,6 +195,7 @@ func (b *Broker) publishRedis(ctx context.Context, batch []*pubReq) error {
 		top = max(top, uint64(seqs[i]))
 		r.reply(uint64(seqs[i]), nil)
 	}
+	b.pubLast.Store(max(top, last))
 	b.trim.observe(now, max(top, last), len(batch), bytes)
 	return nil
 }
@@ -282,13 +283,14 @@ func (b *Broker) enterLocal(err error) {
 }
 
 // sync runs the sync script: the epoch (new if Redis lost it, or when
-// rotate) and the counter raised to at least the last seq queued here.
+// rotate) and the counter raised to at least every seq this instance
+// queued or was given.
 func (b *Broker) sync(ctx context.Context, rotate bool) error {
 	r := "0"
 	if rotate {
 		r = "1"
 	}
-	vals, err := syncScript.Run(ctx, b.rdb, []string{b.k.seq, b.k.epoch}, hub.NewEpoch(), r, encodeSeq(b.seq.head())).Slice()
+	vals, err := syncScript.Run(ctx, b.rdb, []string{b.k.seq, b.k.epoch}, hub.NewEpoch(), r, encodeSeq(max(b.seq.head(), b.pubLast.Load()))).Slice()
 	if err != nil {
 		return err
 	}
