@@ -1,0 +1,142 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/vnstock-api/vnstock-api/hub"
+	"github.com/vnstock-api/vnstock-api/market"
+)
+
+// stream is one subscription's hub subscriber, read the way /v1/ws reads
+// one: the hub queues without blocking (state topics conflate, stream
+// topics end a subscriber whose queue passes its byte limit), and the
+// subscription takes what is pending at most once per FlushInterval.
+type stream struct {
+	sub   *hub.Subscriber
+	flush time.Duration
+	last  time.Time
+	timer *time.Timer
+	items []hub.Item
+	evs   []*hub.Event
+
+	closeOnce sync.Once
+	stopAfter func() bool
+}
+
+// openStream validates topics (argument names field in errors), subscribes
+// and returns the stream; it is closed when ctx ends or by close.
+func (h *Handler) openStream(ctx context.Context, field string, topics []string) (*stream, error) {
+	for _, t := range topics {
+		if _, err := h.cfg.Hub.Expand(t); err != nil {
+			return nil, topicError(field, err)
+		}
+	}
+	st := &stream{sub: h.cfg.Hub.NewSubscriber(), flush: h.cfg.Stream.FlushInterval}
+	st.sub.Subscribe(ctx, hub.SubscribeRequest{Topics: topics})
+	// After Subscribe: Close must not run while Subscribe does.
+	st.stopAfter = context.AfterFunc(ctx, st.close)
+	return st, nil
+}
+
+// topicError turns a refused topic into BAD_USER_INPUT, or NOT_FOUND for an
+// unknown symbol or group.
+func topicError(field string, err error) error {
+	var te *hub.TopicError
+	if errors.As(err, &te) && te.Code == "unknown_topic" {
+		return &notFoundError{field: field, msg: te.Message}
+	}
+	return market.Invalid(field, "%s", err.Error())
+}
+
+type notFoundError struct{ field, msg string }
+
+func (e *notFoundError) Error() string { return e.field + ": " + e.msg }
+func (e *notFoundError) Unwrap() error { return market.ErrNotFound }
+
+// next waits for the events pending on the stream and returns them in seq
+// order, snapshots first. The slice is reused by the next call.
+func (s *stream) next(ctx context.Context) ([]*hub.Event, error) {
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-s.sub.Ready():
+		}
+		if err := s.cooldown(ctx); err != nil {
+			return nil, err
+		}
+		items, err := s.sub.Drain(s.items[:0])
+		s.items = items
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, err
+		}
+		evs, err := s.events(items)
+		clear(items)
+		if err != nil {
+			return nil, err
+		}
+		if len(evs) > 0 {
+			s.last = time.Now()
+			return evs, nil
+		}
+	}
+}
+
+// events keeps the events of drained items; a hub error reply (a topic
+// limit) ends the stream.
+func (s *stream) events(items []hub.Item) ([]*hub.Event, error) {
+	s.evs = s.evs[:0]
+	for _, it := range items {
+		switch it.Kind {
+		case hub.ItemEvent, hub.ItemSnapshot:
+			s.evs = append(s.evs, it.Event)
+		case hub.ItemControl:
+			if it.Name == "error" {
+				var m struct{ Message string }
+				_ = json.Unmarshal(it.Line, &m)
+				return nil, market.Invalid("topics", "%s", m.Message)
+			}
+		}
+	}
+	return s.evs, nil
+}
+
+// cooldown waits until FlushInterval has passed since the last batch, so
+// that what arrives meanwhile joins (and conflates into) the next one.
+func (s *stream) cooldown(ctx context.Context) error {
+	if s.flush <= 0 || s.last.IsZero() {
+		return nil
+	}
+	wait := s.flush - time.Since(s.last)
+	if wait <= 0 {
+		return nil
+	}
+	if s.timer == nil {
+		s.timer = time.NewTimer(wait)
+	} else {
+		s.timer.Reset(wait)
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.timer.C:
+		return nil
+	}
+}
+
+// close unsubscribes; it is idempotent.
+func (s *stream) close() {
+	s.closeOnce.Do(func() {
+		if s.stopAfter != nil {
+			s.stopAfter()
+		}
+		s.sub.Close(context.Background())
+	})
+}
