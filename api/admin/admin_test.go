@@ -50,7 +50,9 @@ func newServer(t *testing.T) *server {
 	r := mux.NewRouter()
 	sub := r.NewRoute().Subrouter()
 	h.Register(sub)
-	sub.Use(func(next http.Handler) http.Handler { return g.Protect(auth.Route{Class: auth.ClassAdmin, Scope: auth.ScopeAdmin}, next) })
+	sub.Use(func(next http.Handler) http.Handler {
+		return g.Protect(auth.Route{Class: auth.ClassAdmin, Scope: auth.ScopeAdmin}, next)
+	})
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
 	return &server{url: srv.URL, store: st, admin: admin, usage: usage}
