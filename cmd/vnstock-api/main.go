@@ -3,6 +3,8 @@
 //	vnstock-api serve            run the server (the default)
 //	vnstock-api stream --topics  print live events as JSON lines (SSE client)
 //	vnstock-api bench            load-test a server's WebSocket or SSE fan-out
+//	vnstock-api keys             create, list, rotate and revoke API keys; show usage
+//	vnstock-api migrate          apply the store's migrations
 package main
 
 import (
@@ -36,6 +38,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return stream(ctx, args, getenv, stdout, stderr)
 	case "bench":
 		return bench(ctx, args, stdout, stderr)
+	case "keys":
+		return keysCmd(ctx, args, getenv, stdout, stderr)
+	case "migrate":
+		return migrateCmd(ctx, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -43,7 +49,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 }
 
-const usage = `usage: vnstock-api [serve|stream|bench] [flags]
+const usage = `usage: vnstock-api [serve|stream|bench|keys|migrate] [flags]
   serve   run the server (default); flags: vnstock-api serve -h
   stream  print live events as JSON lines: vnstock-api stream --topics quote:VNM,trade:VNM
-  bench   load-test a server: vnstock-api bench --url ws://127.0.0.1:8080/v1/ws --clients 1000`
+  bench   load-test a server: vnstock-api bench --url ws://127.0.0.1:8080/v1/ws --clients 1000
+  keys    manage API keys: vnstock-api keys create --name me --scopes read,stream
+  migrate apply the store's migrations (DATABASE_URL or the embedded store)`
