@@ -10,8 +10,11 @@ import (
 	"net/http"
 	"strings"
 
+	"net/http/pprof"
+
 	"github.com/gorilla/mux"
 
+	"github.com/vnstock-api/vnstock-api/api/auth"
 	"github.com/vnstock-api/vnstock-api/hub"
 )
 
@@ -20,19 +23,40 @@ type Snapshotter interface {
 	Snapshot(ctx context.Context, topics []string) ([]*hub.Event, map[string]error)
 }
 
-// Deps are the handlers and services the router mounts.
+// Registrar mounts a group of routes (api/rest, api/admin) on a router.
+type Registrar interface {
+	Register(r *mux.Router)
+}
+
+// Deps are the handlers and services the router mounts. Everything but WS,
+// SSE, Snapshot, Ready and Logger may be nil (not mounted).
 type Deps struct {
 	WS       http.Handler
 	SSE      http.Handler
-	Web      http.Handler // the dashboard at /, may be nil
+	Web      http.Handler // the dashboard at /
 	Snapshot Snapshotter
 	Ready    func(ctx context.Context) error // nil error: ready
 	Logger   *slog.Logger
+
+	REST    Registrar    // the query resources under /v1
+	Graph   http.Handler // /v1/graphql (queries, subscriptions, GraphiQL)
+	Admin   Registrar    // /v1/admin/...
+	Metrics http.Handler // /metrics
+	Observe mux.MiddlewareFunc
+	OpenAPI http.Handler // /openapi.json
+	Docs    http.Handler // /docs/ (the API reference UI)
+	// Guard protects every /v1 route (nil: open, as in tests of one part).
+	Guard       *auth.Guard
+	CORSOrigins []string
+	MaxBody     int64 // request body cap; default 1 MiB
 }
 
 // NewRouter returns the server's handler.
 func NewRouter(d Deps) http.Handler {
 	r := mux.NewRouter()
+	if d.Observe != nil {
+		r.Use(d.Observe)
+	}
 	r.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	}).Methods(http.MethodGet, http.MethodHead)
@@ -43,9 +67,16 @@ func NewRouter(d Deps) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	}).Methods(http.MethodGet, http.MethodHead)
-	r.Handle("/v1/ws", d.WS).Methods(http.MethodGet)
-	r.Handle("/v1/sse", d.SSE).Methods(http.MethodGet)
-	r.HandleFunc("/v1/market/snapshot", snapshotHandler(d.Snapshot)).Methods(http.MethodGet)
+	if d.Metrics != nil {
+		r.Handle("/metrics", d.Metrics).Methods(http.MethodGet)
+	}
+	if d.OpenAPI != nil {
+		r.Handle("/openapi.json", d.OpenAPI).Methods(http.MethodGet, http.MethodHead)
+	}
+	if d.Docs != nil {
+		r.PathPrefix("/docs").Handler(d.Docs).Methods(http.MethodGet, http.MethodHead)
+	}
+	mountV1(r, d)
 	if d.Web != nil {
 		r.PathPrefix("/").Handler(d.Web).Methods(http.MethodGet, http.MethodHead)
 	}
@@ -55,7 +86,50 @@ func NewRouter(d Deps) http.Handler {
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed on "+r.URL.Path, "")
 	})
-	return recoverer(d.Logger, r)
+	maxBody := d.MaxBody
+	if maxBody <= 0 {
+		maxBody = 1 << 20
+	}
+	return recoverer(d.Logger, SecurityHeaders(CORS(d.CORSOrigins, LimitBody(maxBody, r))))
+}
+
+// mountV1 mounts the /v1 surfaces, each group behind the Guard with its
+// class and scope.
+func mountV1(r *mux.Router, d Deps) {
+	group := func(rt auth.Route) *mux.Router {
+		sub := r.NewRoute().Subrouter()
+		if d.Guard != nil {
+			sub.Use(func(next http.Handler) http.Handler { return d.Guard.Protect(rt, next) })
+		}
+		return sub
+	}
+	stream := group(auth.Route{Class: auth.ClassWS, Scope: auth.ScopeStream, Stream: true})
+	stream.Handle("/v1/ws", d.WS).Methods(http.MethodGet)
+	sseGroup := group(auth.Route{Class: auth.ClassSSE, Scope: auth.ScopeStream, Stream: true})
+	sseGroup.Handle("/v1/sse", d.SSE).Methods(http.MethodGet)
+	if d.Graph != nil {
+		g := group(auth.Route{Class: auth.ClassGraphQL, Scope: auth.ScopeRead, DeferUpgrade: true})
+		g.Handle("/v1/graphql", d.Graph).Methods(http.MethodGet, http.MethodPost)
+	}
+	if d.Admin != nil || d.Guard != nil {
+		admin := group(auth.Route{Class: auth.ClassAdmin, Scope: auth.ScopeAdmin})
+		if d.Admin != nil {
+			d.Admin.Register(admin)
+		}
+		if d.Guard != nil {
+			admin.HandleFunc("/debug/pprof/", pprof.Index)
+			admin.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+			admin.HandleFunc("/debug/pprof/profile", pprof.Profile)
+			admin.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+			admin.HandleFunc("/debug/pprof/trace", pprof.Trace)
+			admin.PathPrefix("/debug/pprof/").HandlerFunc(pprof.Index)
+		}
+	}
+	rest := group(auth.Route{Class: auth.ClassREST, Scope: auth.ScopeRead})
+	rest.HandleFunc("/v1/market/snapshot", snapshotHandler(d.Snapshot)).Methods(http.MethodGet)
+	if d.REST != nil {
+		d.REST.Register(rest)
+	}
 }
 
 // snapshotHandler serves GET /v1/market/snapshot?topics=...: the hub's last
