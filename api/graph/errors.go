@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/vnstock-api/vnstock-api/hub"
@@ -75,9 +76,23 @@ func (h *Handler) presentError(ctx context.Context, err error) *gqlerror.Error {
 	gerr.Extensions["code"] = code
 	var fe *market.FieldError
 	if errors.As(cause, &fe) {
-		gerr.Extensions["field"] = fe.Field
+		gerr.Extensions["field"] = argumentName(gerr, fe.Field)
 	}
 	return gerr
+}
+
+// argumentName names the argument a scalar refused: the scalar only knows
+// its type ("date"), gqlgen's path ends with the argument ([ohlcv start]).
+func argumentName(gerr *gqlerror.Error, field string) string {
+	switch field {
+	case "date", "time", "json":
+		if n := len(gerr.Path); n >= 2 {
+			if name, ok := gerr.Path[n-1].(ast.PathName); ok {
+				return string(name)
+			}
+		}
+	}
+	return field
 }
 
 // toGQL wraps err for the subscription error message.

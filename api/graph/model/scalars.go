@@ -5,7 +5,6 @@ package model
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"strconv"
 	"time"
@@ -26,15 +25,17 @@ func MarshalTime(t time.Time) graphql.Marshaler {
 	})
 }
 
+// Unmarshal errors are market FieldErrors, reported as BAD_USER_INPUT.
+
 // UnmarshalTime reads an RFC 3339 time (any offset) and returns it in ICT.
 func UnmarshalTime(v any) (time.Time, error) {
 	s, ok := v.(string)
 	if !ok {
-		return time.Time{}, fmt.Errorf("time must be an RFC 3339 string, got %T", v)
+		return time.Time{}, market.Invalid("time", "must be an RFC 3339 string, got %T", v)
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("time %q is not RFC 3339 (2024-01-02T09:15:00+07:00)", s)
+		return time.Time{}, market.Invalid("time", "%q is not RFC 3339 (2024-01-02T09:15:00+07:00)", s)
 	}
 	return t.In(market.ICT), nil
 }
@@ -50,11 +51,11 @@ func MarshalDate(t time.Time) graphql.Marshaler {
 func UnmarshalDate(v any) (time.Time, error) {
 	s, ok := v.(string)
 	if !ok {
-		return time.Time{}, fmt.Errorf("date must be a YYYY-MM-DD string, got %T", v)
+		return time.Time{}, market.Invalid("date", "must be a YYYY-MM-DD string, got %T", v)
 	}
 	t, err := time.ParseInLocation(time.DateOnly, s, market.ICT)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("date %q is not YYYY-MM-DD", s)
+		return time.Time{}, market.Invalid("date", "%q is not YYYY-MM-DD", s)
 	}
 	return t, nil
 }
@@ -74,7 +75,7 @@ func MarshalJSON(v json.RawMessage) graphql.Marshaler {
 func UnmarshalJSON(v any) (json.RawMessage, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return nil, fmt.Errorf("JSON value: %w", err)
+		return nil, market.Invalid("json", "%v", err)
 	}
 	return b, nil
 }
