@@ -18,11 +18,12 @@ import (
 // ends, and returns its address.
 func startTestServer(t *testing.T) string {
 	t.Helper()
-	cfg, err := parseConfig([]string{"--addr", "127.0.0.1:0", "--sim-rate", "500"}, func(string) string { return "" }, io.Discard)
+	cfg, err := parseConfig([]string{"--addr", "127.0.0.1:0", "--sim-rate", "500", "--auth", "off",
+		"--data-dir", t.TempDir()}, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := newServer(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s, err := newServer(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,23 +31,31 @@ type server struct {
 	sse      *sse.Handler
 	http     *http.Server
 	draining atomic.Bool
+	store    store
+	prot     *protection
 }
 
-func serve(ctx context.Context, args []string, getenv func(string) string, _, stderr io.Writer) error {
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := parseConfig(args, getenv, stderr)
 	if err != nil {
 		return err
 	}
 	log := newLogger(cfg, stderr)
-	s, err := newServer(cfg, log)
+	s, err := newServer(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
+		s.closeStore()
 		return fmt.Errorf("listen: %w", err)
 	}
-	return s.run(ctx, sendBufferListener{ln, cfg.SocketBuffer})
+	if err := s.prot.bootstrap(ctx, cfg, "http://"+ln.Addr().String(), stdout); err != nil {
+		ln.Close()
+		s.closeStore()
+		return fmt.Errorf("bootstrap admin key: %w", err)
+	}
+	return s.run(ctx, &api.PerIPListener{Listener: sendBufferListener{ln, cfg.SocketBuffer}, Max: cfg.MaxConnsPerIP})
 }
 
 // sendBufferListener sets each accepted TCP connection's kernel send buffer.
@@ -74,7 +82,7 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-func newServer(cfg Config, log *slog.Logger) (*server, error) {
+func newServer(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	topics := live.Topics{Dir: market.DefaultDirectory(), NoWildcards: cfg.NoWildcards}
 	h, err := hub.New(hub.Config{
 		Classify:   topics.Classify,
@@ -87,12 +95,25 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 		return nil, err
 	}
 	s := &server{cfg: cfg, log: log, hub: h}
+	if s.store, err = openStore(ctx, cfg, log); err != nil {
+		return nil, err
+	}
+	if s.prot, err = newProtection(cfg, s.store, nil, log); err != nil {
+		s.closeStore()
+		return nil, err
+	}
+	s.prot.metrics.RegisterHub(h.Stats)
 	stream := live.Config{Heartbeat: cfg.Heartbeat, FlushInterval: cfg.FlushInterval}
-	s.ws = ws.New(ws.Config{Stream: stream, MaxTopics: cfg.MaxTopics, QueueBytes: cfg.QueueBytes, Logger: log}, h)
-	s.sse = sse.New(sse.Config{Stream: stream, MaxTopics: cfg.MaxTopics, Logger: log}, h)
+	wsStream, sseStream := stream, stream
+	wsStream.OnWrite, sseStream.OnWrite = s.prot.onWrite("ws"), s.prot.onWrite("sse")
+	s.ws = ws.New(ws.Config{Stream: wsStream, MaxTopics: cfg.MaxTopics, QueueBytes: cfg.QueueBytes,
+		OriginPatterns: cfg.WSOrigins, Logger: log}, h)
+	s.sse = sse.New(sse.Config{Stream: sseStream, MaxTopics: cfg.MaxTopics, Logger: log}, h)
 	s.http = &http.Server{
 		Handler: api.NewRouter(api.Deps{
 			WS: s.ws, SSE: s.sse, Web: web.Handler(), Snapshot: h, Ready: s.ready, Logger: log,
+			Admin: s.prot.admin, Metrics: s.prot.metrics.Handler(), Observe: s.prot.metrics.HTTP,
+			Guard: s.prot.guard, CORSOrigins: cfg.CORSOrigins,
 		}),
 		ReadHeaderTimeout: 5 * time.Second,
 		IdleTimeout:       120 * time.Second,
@@ -102,11 +123,20 @@ func newServer(cfg Config, log *slog.Logger) (*server, error) {
 	return s, nil
 }
 
-func (s *server) ready(context.Context) error {
+func (s *server) ready(ctx context.Context) error {
 	if s.draining.Load() {
 		return errors.New("draining")
 	}
+	if err := s.store.Ping(ctx); err != nil {
+		return fmt.Errorf("storage: %w", err)
+	}
 	return nil
+}
+
+func (s *server) closeStore() {
+	if err := s.store.Close(); err != nil {
+		s.log.Warn("close store", "err", err)
+	}
 }
 
 // run serves on ln and runs the feeds until ctx ends, then shuts down
@@ -121,6 +151,11 @@ func (s *server) run(ctx context.Context, ln net.Listener) error {
 		stopFeeds()
 		return err
 	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		s.prot.usage.Run(feedCtx, s.cfg.UsageFlush, func(err error) { s.log.Warn("usage flush", "err", err) })
+	}()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- s.http.Serve(ln) }()
 	var err error
@@ -149,9 +184,13 @@ func (s *server) shutdown(stopFeeds func(), wg *sync.WaitGroup) {
 		s.log.Warn("http drain incomplete", "err", err)
 	}
 	wg.Wait()
+	if err := s.prot.usage.Flush(ctx); err != nil {
+		s.log.Error("usage not flushed", "err", err)
+	}
 	if err := s.hub.Close(ctx); err != nil {
 		s.log.Warn("hub close", "err", err)
 	}
+	s.closeStore()
 	s.log.Info("stopped")
 }
 
