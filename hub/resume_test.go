@@ -56,7 +56,10 @@ func TestResumeReplaysExactlyTheMissedEvents(t *testing.T) {
 func TestResumeBeyondHistory(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	h, _ := newTestHub(t, Config{}, MemoryConfig{History: HistoryConfig{MinEvents: 5, MinAge: time.Nanosecond}})
+	// The broker's clock runs a second ahead, so events stamped by the hub
+	// are past the 1 ns age bound even when all fall in one millisecond.
+	later := func() time.Time { return time.Now().Add(time.Second) }
+	h, _ := newTestHub(t, Config{}, MemoryConfig{History: HistoryConfig{MinEvents: 5, MinAge: time.Nanosecond}, Now: later})
 	var seq uint64
 	for i := range 50 {
 		seq = publish(t, h, "quote:A", fmt.Sprint(i))
