@@ -32,8 +32,8 @@ func (n *num) UnmarshalJSON(b []byte) error {
 	case len(b) == 0 || string(b) == "null":
 		return nil
 	case b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+		s, ok := jsonString(b)
+		if !ok {
 			n.bad = true
 			return nil
 		}
@@ -84,17 +84,31 @@ func (t *text) UnmarshalJSON(b []byte) error {
 	switch {
 	case len(b) == 0 || string(b) == "null":
 	case b[0] == '"':
-		if err := json.Unmarshal(b, &t.s); err != nil {
+		s, ok := jsonString(b)
+		if !ok {
 			t.bad = true
 			return nil
 		}
-		t.set = true
+		t.s, t.set = s, true
 	case b[0] == '-' || b[0] >= '0' && b[0] <= '9', string(b) == "true", string(b) == "false":
 		t.s, t.set = string(b), true
 	default:
 		t.bad = true
 	}
 	return nil
+}
+
+// jsonString decodes a JSON string literal; the common case without escapes
+// is sliced directly (encoding/json has already validated the document).
+func jsonString(b []byte) (string, bool) {
+	if len(b) >= 2 && b[len(b)-1] == '"' && bytes.IndexByte(b[1:len(b)-1], '\\') < 0 && bytes.IndexByte(b[1:len(b)-1], '"') < 0 {
+		return string(b[1 : len(b)-1]), true
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return "", false
+	}
+	return s, true
 }
 
 // fields checks a parsed record's flexible fields, remembering the first
