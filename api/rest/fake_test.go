@@ -186,6 +186,7 @@ func testServer(t testing.TB) (*mux.Router, *fakeService) {
 	}})
 	r := mux.NewRouter()
 	s.Register(r)
+	r.Handle("/openapi.json", OpenAPIHandler())
 	return r, svc
 }
 

@@ -9,9 +9,9 @@ import (
 )
 
 // OpenAPI returns the OpenAPI 3.1 document of the server: every REST route
-// of routes.go with its parameters and row schema, and the service
-// endpoints the api package mounts (health, metrics, docs, live streams,
-// GraphQL).
+// of routes.go with its parameters and row schema, the service endpoints
+// the api package mounts (health, metrics, docs, live streams, GraphQL) and
+// the admin endpoints of api/admin.
 func OpenAPI() []byte {
 	paths := map[string]any{}
 	for _, rt := range routes() {
@@ -19,6 +19,13 @@ func OpenAPI() []byte {
 	}
 	for p, item := range servicePaths() {
 		paths[p] = item
+	}
+	for p, item := range adminPaths() {
+		paths[p] = item
+	}
+	comps := schemas()
+	for name, s := range adminSchemas() {
+		comps[name] = s
 	}
 	doc := map[string]any{
 		"openapi": "3.1.0",
@@ -30,12 +37,20 @@ func OpenAPI() []byte {
 				"Responses are {\"data\":[...],\"meta\":{...}}; add ?format=csv or Accept: text/csv for CSV. " +
 				"Errors are {\"error\":{\"code\",\"message\",\"field\"}}.",
 		},
-		"servers":  []any{map[string]any{"url": "/"}},
-		"tags":     []any{tag("Reference"), tag("Market"), tag("Fundamental"), tag("Retail"), tag("Live"), tag("Service")},
+		"servers": []any{map[string]any{"url": "/"}},
+		"tags": []any{
+			tag("Reference", "Listings, groups, industries, indices, instruments, companies, market status (vnstock Reference)."),
+			tag("Market", "OHLCV, price board, intraday trades, depth, funds, the live snapshot (vnstock Market)."),
+			tag("Fundamental", "Financial statements and ratios (vnstock Fundamental)."),
+			tag("Retail", "Gold prices and exchange rates (vnstock Retail)."),
+			tag("Live", "Streams over WebSocket and SSE, and GraphQL (protocol.md)."),
+			tag("Admin", "API keys and usage; admin key only."),
+			tag("Service", "Health, readiness, metrics, this document and its reference UI."),
+		},
 		"security": []any{map[string]any{}, map[string]any{"apiKey": []any{}}, map[string]any{"bearer": []any{}}},
 		"paths":    paths,
 		"components": map[string]any{
-			"schemas":         schemas(),
+			"schemas":         comps,
 			"parameters":      map[string]any{"format": formatParam()},
 			"responses":       errorResponses(),
 			"securitySchemes": map[string]any{"apiKey": map[string]any{"type": "apiKey", "in": "header", "name": "X-API-Key"}, "bearer": map[string]any{"type": "http", "scheme": "bearer"}},
@@ -68,7 +83,7 @@ func OpenAPIHandler() http.Handler {
 	})
 }
 
-func tag(name string) map[string]any { return map[string]any{"name": name} }
+func tag(name, desc string) map[string]any { return map[string]any{"name": name, "description": desc} }
 
 func ref(kind, name string) map[string]any {
 	return map[string]any{"$ref": "#/components/" + kind + "/" + name}
@@ -168,11 +183,15 @@ func typ(t string, desc string) map[string]any {
 }
 
 func object(required []string, props map[string]any) map[string]any {
-	req := make([]any, len(required))
-	for i, r := range required {
-		req[i] = r
+	o := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		req := make([]any, len(required))
+		for i, r := range required {
+			req[i] = r
+		}
+		o["required"] = req
 	}
-	return map[string]any{"type": "object", "required": req, "properties": props}
+	return o
 }
 
 func timeSchema() map[string]any {

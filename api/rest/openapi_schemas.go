@@ -38,7 +38,6 @@ func schemas() map[string]any {
 			"volume_accumulated": integer("Matched shares of the day after this trade."),
 		}),
 		"Quote":        quoteSchema(),
-		"Row":          map[string]any{"type": "object", "additionalProperties": true, "description": "A row with vnstock's columns."},
 		"SessionState": sessionSchema(),
 		"SnapshotEvent": object([]string{"topic", "seq", "ts", "data"}, map[string]any{
 			"topic": str("The topic, e.g. quote:VNM."), "seq": integer("Deployment-wide sequence number."),

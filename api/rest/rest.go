@@ -67,9 +67,10 @@ func New(cfg Config) *Server {
 	return s
 }
 
-// Register mounts every route of api.md under /v1 on r, and the OpenAPI
-// document at /openapi.json. /v1/market/snapshot is mounted only when the
-// Config has a Snapshotter.
+// Register mounts every route of api.md under /v1 on r (a router or a
+// subrouter with the auth middleware). /v1/market/snapshot is mounted only
+// when the Config has a Snapshotter. The OpenAPI document is mounted apart,
+// with OpenAPIHandler.
 func (s *Server) Register(r *mux.Router) {
 	for _, rt := range routes() {
 		if rt.snapshot && s.snap == nil {
@@ -77,7 +78,6 @@ func (s *Server) Register(r *mux.Router) {
 		}
 		r.Handle(prefix+rt.path, s.handler(rt)).Methods(http.MethodGet).Name(rt.id)
 	}
-	r.Handle("/openapi.json", OpenAPIHandler()).Methods(http.MethodGet, http.MethodHead).Name("openapi")
 }
 
 // prefix is the API version every route lives under.

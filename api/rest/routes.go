@@ -43,7 +43,7 @@ const (
 	rowBar     = "Bar"
 	rowTrade   = "Trade"
 	rowQuote   = "Quote"
-	rowFrame   = "Row"
+	rowFrame   = "" // a frame: the route's columns describe the row
 	rowSession = "SessionState"
 	rowEvent   = "SnapshotEvent"
 )
