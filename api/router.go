@@ -36,6 +36,10 @@ type Deps struct {
 	Web      http.Handler // the dashboard at /
 	Snapshot Snapshotter
 	Ready    func(ctx context.Context) error // nil error: ready
+	// Degraded, when set and non-nil, makes a ready /readyz answer 200
+	// {"status":"degraded","reason":...}: the instance serves, with less
+	// (e.g. Redis away: local feeds only). Nil: never degraded.
+	Degraded func(ctx context.Context) error
 	Logger   *slog.Logger
 
 	REST    Registrar    // the query resources under /v1
@@ -64,6 +68,12 @@ func NewRouter(d Deps) http.Handler {
 		if err := d.Ready(r.Context()); err != nil {
 			writeError(w, http.StatusServiceUnavailable, "unavailable", err.Error(), "")
 			return
+		}
+		if d.Degraded != nil {
+			if err := d.Degraded(r.Context()); err != nil {
+				writeJSON(w, http.StatusOK, map[string]string{"status": "degraded", "reason": err.Error()})
+				return
+			}
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	}).Methods(http.MethodGet, http.MethodHead)
