@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -63,7 +64,11 @@ func newEnv(t testing.TB, opts ...func(*Config, *hub.Config)) *env {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/v1/graphql", h)
-	srv := httptest.NewServer(mux)
+	srv := httptest.NewUnstartedServer(mux)
+	// Small kernel send buffers, as `serve` sets them: a stuck client backs
+	// up into the hub's queue quickly instead of into megabytes of socket.
+	srv.Listener = smallBufListener{srv.Listener}
+	srv.Start()
 	t.Cleanup(func() {
 		_ = h.Shutdown(context.Background())
 		srv.CloseClientConnections()
@@ -71,6 +76,16 @@ func newEnv(t testing.TB, opts ...func(*Config, *hub.Config)) *env {
 		_ = hb.Close(context.Background())
 	})
 	return &env{t: t, svc: svc, hub: hb, h: h, srv: srv, url: srv.URL + "/v1/graphql"}
+}
+
+type smallBufListener struct{ net.Listener }
+
+func (l smallBufListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if tc, ok := c.(*net.TCPConn); ok {
+		_ = tc.SetWriteBuffer(32 << 10)
+	}
+	return c, err
 }
 
 // gqlResult is a GraphQL response.

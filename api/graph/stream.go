@@ -24,7 +24,6 @@ type stream struct {
 	evs   []*hub.Event
 
 	closeOnce sync.Once
-	stopAfter func() bool
 }
 
 // openStream validates topics (argument names field in errors), subscribes
@@ -37,8 +36,9 @@ func (h *Handler) openStream(ctx context.Context, field string, topics []string)
 	}
 	st := &stream{sub: h.cfg.Hub.NewSubscriber(), flush: h.cfg.Stream.FlushInterval}
 	st.sub.Subscribe(ctx, hub.SubscribeRequest{Topics: topics})
-	// After Subscribe: Close must not run while Subscribe does.
-	st.stopAfter = context.AfterFunc(ctx, st.close)
+	// After Subscribe: Close must not run while Subscribe does. (gqlgen
+	// cancels a subscription's context when it ends, so this always runs.)
+	context.AfterFunc(ctx, st.close)
 	return st, nil
 }
 
@@ -133,10 +133,5 @@ func (s *stream) cooldown(ctx context.Context) error {
 
 // close unsubscribes; it is idempotent.
 func (s *stream) close() {
-	s.closeOnce.Do(func() {
-		if s.stopAfter != nil {
-			s.stopAfter()
-		}
-		s.sub.Close(context.Background())
-	})
+	s.closeOnce.Do(func() { s.sub.Close(context.Background()) })
 }
