@@ -90,7 +90,14 @@ func vciHash(parts ...string) uint64 {
 		_, _ = h.Write([]byte(p))
 		_, _ = h.Write([]byte{0})
 	}
-	return h.Sum64()
+	// FNV's high bits barely move when only the last byte differs; mix them
+	// (splitmix64's finaliser) so that neighbouring keys look unrelated.
+	x := h.Sum64()
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 // vciUnit is a deterministic number in [0, 1) from the parts.

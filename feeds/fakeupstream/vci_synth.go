@@ -61,19 +61,27 @@ func vciModel(code string, ref float64, t int64) float64 {
 	return ref * (1 + 0.10*math.Sin(d/45+p1) + 0.04*math.Sin(d/11+p2) + 0.004*math.Sin(float64(t)/1800+p3))
 }
 
-// vciTick rounds a synthetic price: points to 2 decimals, VND to the HOSE tick.
+// vciStep is the price step of a board: HOSE's 10/50/100 VND by price
+// band, 100 VND on HNX and UPCOM.
+func vciStep(p float64, board string) float64 {
+	switch {
+	case board == "HNX" || board == "UPCOM":
+		return 100
+	case p < 10000:
+		return 10
+	case p < 50000:
+		return 50
+	}
+	return 100
+}
+
+// vciTick rounds a synthetic price: points to 2 decimals, VND to the HOSE step.
 func vciTick(p float64, points bool) float64 {
 	if points {
 		return math.Round(p*100) / 100
 	}
-	tick := 100.0
-	switch {
-	case p < 10000:
-		tick = 10
-	case p < 50000:
-		tick = 50
-	}
-	return math.Round(p/tick) * tick
+	step := vciStep(p, "HSX")
+	return math.Round(p/step) * step
 }
 
 // vciDayStamps are the bar times of one trading day (midnight ICT) for a
@@ -233,20 +241,13 @@ func vciBand(board string) float64 {
 	return 0.07
 }
 
-// vciLimit rounds a price limit inward to the tick with round (math.Floor
-// for the ceiling, math.Ceil for the floor).
-func vciLimit(p float64, points bool, round func(float64) float64) float64 {
+// vciRound rounds p on a board with round (math.Round, math.Floor for a
+// ceiling, math.Ceil for a floor); points to one decimal.
+func vciRound(p float64, points bool, board string, round func(float64) float64) float64 {
 	if points {
 		return round(p*10) / 10
 	}
-	tick := vciTick(p, false)
-	step := 100.0
-	switch {
-	case tick < 10000:
-		step = 10
-	case tick < 50000:
-		step = 50
-	}
+	step := vciStep(p, board)
 	return round(p/step) * step
 }
 
@@ -254,13 +255,13 @@ func vciLimit(p float64, points bool, round func(float64) float64) float64 {
 func vciSynthBoardItem(sym string, now time.Time) map[string]any {
 	l := vciLookup(sym)
 	points := l.typ == "FU"
-	ref := vciTick(l.ref, points)
+	ref := vciRound(l.ref, points, l.board, math.Round)
 	band := vciBand(l.board)
-	ceil, floor := vciLimit(ref*(1+band), points, math.Floor), vciLimit(ref*(1-band), points, math.Ceil)
-	last := vciTick(ref*(1+(vciUnit(sym, "last")-0.5)*band), points)
-	tick := vciTick(ref*1.002, points) - ref
-	if tick <= 0 {
-		tick = 10
+	ceil, floor := vciRound(ref*(1+band), points, l.board, math.Floor), vciRound(ref*(1-band), points, l.board, math.Ceil)
+	last := vciRound(ref*(1+(vciUnit(sym, "last")-0.5)*band), points, l.board, math.Round)
+	tick := 0.1
+	if !points {
+		tick = vciStep(last, l.board)
 	}
 	vol := int64(l.shares/1000/100+1) * 100
 	var bids, asks []map[string]any

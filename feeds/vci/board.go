@@ -39,8 +39,28 @@ type boardBidAsk struct {
 
 // boardLevel is one book level; price may be "ATO"/"ATC" in auctions.
 type boardLevel struct {
-	Price  json.RawMessage `json:"price"`
-	Volume num             `json:"volume"`
+	Price  bookPrice `json:"price"`
+	Volume num       `json:"volume"`
+}
+
+// bookPrice is a level price: a number, a numeric string, or an auction
+// marker (ATO, ATC, MP...), which has no price.
+type bookPrice struct {
+	num
+	marker bool
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (b *bookPrice) UnmarshalJSON(data []byte) error {
+	_ = b.num.UnmarshalJSON(data)
+	b.marker = false
+	if b.bad && len(data) > 2 && data[0] == '"' {
+		switch strings.ToUpper(strings.TrimSpace(string(data[1 : len(data)-1]))) {
+		case "ATO", "ATC", "MP", "MAK", "MOK", "MTL", "PLO":
+			b.num, b.marker = num{}, true
+		}
+	}
+	return nil
 }
 
 // boardMatch is the trading part. accumulatedValue and
@@ -103,16 +123,16 @@ func (it *boardItem) quote(idx string, now time.Time) (market.Quote, error) {
 	if ex == market.DER {
 		return q, nil
 	}
-	var p prices
-	p.read(idx+".listingInfo.ceiling", li.Ceiling, &q.Ceiling)
-	p.read(idx+".listingInfo.floor", li.Floor, &q.Floor)
-	p.read(idx+".listingInfo.refPrice", li.RefPrice, &q.Ref)
+	p := prices{idx: idx}
+	p.read(".listingInfo.ceiling", li.Ceiling, &q.Ceiling)
+	p.read(".listingInfo.floor", li.Floor, &q.Floor)
+	p.read(".listingInfo.refPrice", li.RefPrice, &q.Ref)
 	if m := it.MatchPrice; m != nil {
-		p.match(idx+".matchPrice.", m, &q)
+		p.match(m, &q)
 	}
 	if ba := it.BidAsk; ba != nil {
-		q.Bids = p.levels(idx+".bidAsk.bidPrices", ba.BidPrices)
-		q.Asks = p.levels(idx+".bidAsk.askPrices", ba.AskPrices)
+		q.Bids = p.levels(".bidAsk.bidPrices", ba.BidPrices)
+		q.Asks = p.levels(".bidAsk.askPrices", ba.AskPrices)
 	}
 	if p.err != nil {
 		return market.Quote{}, p.err
@@ -125,68 +145,89 @@ func (it *boardItem) quote(idx string, now time.Time) (market.Quote, error) {
 	return q, err
 }
 
-// prices reads whole-VND fields, keeping the first error.
-type prices struct{ err error }
+// prices reads the numeric fields of one item, keeping the first error.
+// Field names are idx + a constant suffix, joined only on error.
+type prices struct {
+	idx string
+	err error
+}
 
-func (p *prices) read(field string, n num, dst *int64) {
+// read reads a whole-VND field.
+func (p *prices) read(name string, n num, dst *int64) {
 	if p.err != nil {
 		return
 	}
-	if p.err = n.check(field, false); p.err != nil {
+	if n.bad {
+		p.err = n.check(p.idx+name, false)
 		return
 	}
-	*dst, p.err = n.whole(field)
+	v, ok := n.integer()
+	if !ok || math.Abs(n.f-float64(v)) > 1e-6 {
+		_, p.err = n.whole(p.idx + name)
+		return
+	}
+	*dst = v
 }
 
-// rounded reads a field that may have decimals (averages, values).
-func (p *prices) rounded(field string, n num, scale float64) int64 {
+// rounded reads a field that may have decimals (averages, values), times scale.
+func (p *prices) rounded(name string, n num, scale float64) int64 {
 	if p.err != nil {
 		return 0
 	}
-	if p.err = n.check(field, false); p.err != nil {
+	if n.bad {
+		p.err = n.check(p.idx+name, false)
 		return 0
 	}
 	v := math.Round(n.f * scale)
 	if math.Abs(v) > 1<<62 {
-		p.err = schemaErr(field, "out of range")
+		p.err = schemaErr(p.idx+name, "out of range")
 		return 0
 	}
 	return int64(v)
 }
 
 // match reads the trading part.
-func (p *prices) match(pre string, m *boardMatch, q *market.Quote) {
-	p.read(pre+"matchPrice", m.MatchPrice, &q.Last)
-	p.read(pre+"openPrice", m.OpenPrice, &q.Open)
-	p.read(pre+"highest", m.Highest, &q.High)
-	p.read(pre+"lowest", m.Lowest, &q.Low)
-	q.LastVolume = p.rounded(pre+"matchVol", m.MatchVol, 1)
-	q.Avg = p.rounded(pre+"avgMatchPrice", m.AvgMatchPrice, 1)
-	q.TotalVolume = p.rounded(pre+"accumulatedVolume", m.AccumulatedVolume, 1)
+func (p *prices) match(m *boardMatch, q *market.Quote) {
+	p.read(".matchPrice.matchPrice", m.MatchPrice, &q.Last)
+	p.read(".matchPrice.openPrice", m.OpenPrice, &q.Open)
+	p.read(".matchPrice.highest", m.Highest, &q.High)
+	p.read(".matchPrice.lowest", m.Lowest, &q.Low)
+	q.LastVolume = p.rounded(".matchPrice.matchVol", m.MatchVol, 1)
+	q.Avg = p.rounded(".matchPrice.avgMatchPrice", m.AvgMatchPrice, 1)
+	q.TotalVolume = p.rounded(".matchPrice.accumulatedVolume", m.AccumulatedVolume, 1)
 	if m.TotalAccumulatedValue.set {
-		q.TotalValue = p.rounded(pre+"totalAccumulatedValue", m.TotalAccumulatedValue, 1e6)
+		q.TotalValue = p.rounded(".matchPrice.totalAccumulatedValue", m.TotalAccumulatedValue, 1e6)
 	} else {
-		q.TotalValue = p.rounded(pre+"accumulatedValue", m.AccumulatedValue, 1e6)
+		q.TotalValue = p.rounded(".matchPrice.accumulatedValue", m.AccumulatedValue, 1e6)
 	}
-	q.ForeignBuy = p.rounded(pre+"foreignBuyVolume", m.ForeignBuyVolume, 1)
-	q.ForeignSell = p.rounded(pre+"foreignSellVolume", m.ForeignSellVolume, 1)
-	q.ForeignRoom = p.rounded(pre+"currentRoom", m.CurrentRoom, 1)
+	q.ForeignBuy = p.rounded(".matchPrice.foreignBuyVolume", m.ForeignBuyVolume, 1)
+	q.ForeignSell = p.rounded(".matchPrice.foreignSellVolume", m.ForeignSellVolume, 1)
+	q.ForeignRoom = p.rounded(".matchPrice.currentRoom", m.CurrentRoom, 1)
 }
 
 // levels reads a book side, best first, dropping empty levels.
-func (p *prices) levels(field string, raw []boardLevel) []market.Level {
-	var out []market.Level
+func (p *prices) levels(name string, raw []boardLevel) []market.Level {
+	out := make([]market.Level, 0, min(len(raw), market.MaxLevels))
 	for i, lv := range raw {
 		if p.err != nil || len(out) == market.MaxLevels {
 			break
 		}
-		f := field + "[" + strconv.Itoa(i) + "]"
+		field := func(s string) string { return p.idx + name + "[" + strconv.Itoa(i) + "]" + s }
 		var l market.Level
-		l.Price, p.err = levelPrice(f+".price", lv.Price)
-		if p.err != nil {
+		var ok bool
+		if l.Price, ok = levelPrice(lv.Price); !ok {
+			p.err = schemaErr(field(".price"), "not a price")
 			break
 		}
-		l.Volume = p.rounded(f+".volume", lv.Volume, 1)
+		if lv.Volume.bad {
+			p.err = lv.Volume.check(field(".volume"), false)
+			break
+		}
+		l.Volume, ok = lv.Volume.integer()
+		if !ok || l.Volume < 0 {
+			p.err = schemaErr(field(".volume"), "not a volume")
+			break
+		}
 		if l.Price != 0 || l.Volume != 0 {
 			out = append(out, l)
 		}
@@ -194,22 +235,16 @@ func (p *prices) levels(field string, raw []boardLevel) []market.Level {
 	return out
 }
 
-// levelPrice reads a level price: a number, a numeric string, or an
-// auction marker (ATO, ATC, MP...), which has no price (0).
-func levelPrice(field string, raw json.RawMessage) (int64, error) {
-	var n num
-	_ = n.UnmarshalJSON(raw)
-	if n.bad {
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			switch strings.ToUpper(strings.TrimSpace(s)) {
-			case "ATO", "ATC", "MP", "MAK", "MOK", "MTL", "PLO":
-				return 0, nil
-			}
-		}
-		return 0, schemaErr(field, "not a price")
+// levelPrice returns a level's whole-VND price (0 for auction markers).
+func levelPrice(p bookPrice) (int64, bool) {
+	if p.bad {
+		return 0, false
 	}
-	return n.whole(field)
+	v, ok := p.integer()
+	if !ok || v < 0 || math.Abs(p.f-float64(v)) > 1e-6 {
+		return 0, false
+	}
+	return v, true
 }
 
 // when returns the session and the time of the last change.

@@ -84,30 +84,23 @@ func (g *gapSeries) bars(sym market.Symbol, base market.Interval) ([]market.Bar,
 	return out, nil
 }
 
-// bar reads element i.
+// bar reads element i. Field names for errors are built only on failure:
+// this runs once per bar.
 func (g *gapSeries) bar(i int) (market.Bar, error) {
-	idx := "[" + strconv.Itoa(i) + "]"
-	if err := g.T[i].check("t"+idx, true); err != nil {
-		return market.Bar{}, err
-	}
-	t, err := g.T[i].whole("t" + idx)
-	if err != nil {
-		return market.Bar{}, err
-	}
-	if t <= 0 || t > 1<<40 {
-		return market.Bar{}, schemaErr("t"+idx, "not epoch seconds: "+strconv.FormatInt(t, 10))
-	}
-	for _, p := range [...]struct {
-		name string
-		v    num
-	}{{"o", g.O[i]}, {"h", g.H[i]}, {"l", g.L[i]}, {"c", g.C[i]}, {"v", g.V[i]}} {
-		if err := p.v.check(p.name+idx, true); err != nil {
-			return market.Bar{}, err
+	name := func(f string) string { return f + "[" + strconv.Itoa(i) + "]" }
+	vals := [...]*num{&g.T[i], &g.O[i], &g.H[i], &g.L[i], &g.C[i], &g.V[i]}
+	for k, v := range vals {
+		if !v.set || v.bad {
+			return market.Bar{}, v.check(name([...]string{"t", "o", "h", "l", "c", "v"}[k]), true)
 		}
+	}
+	t, ok := g.T[i].integer()
+	if !ok || t <= 0 || t > 1<<40 || float64(t) != g.T[i].f {
+		return market.Bar{}, schemaErr(name("t"), "not epoch seconds: "+strconv.FormatFloat(g.T[i].f, 'f', -1, 64))
 	}
 	vol, ok := g.V[i].integer()
 	if !ok || vol < 0 {
-		return market.Bar{}, schemaErr("v"+idx, "not a share count")
+		return market.Bar{}, schemaErr(name("v"), "not a share count")
 	}
 	return market.Bar{Time: epoch(t), Open: g.O[i].f, High: g.H[i].f, Low: g.L[i].f, Close: g.C[i].f, Volume: vol}, nil
 }

@@ -76,16 +76,22 @@ func (n *num) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if b[0] == '"' {
-		s, err := strconv.Unquote(string(b))
-		if err != nil {
+		if len(b) < 2 || b[len(b)-1] != '"' {
 			n.bad = true
 			return nil
 		}
-		s = strings.TrimSpace(strings.ReplaceAll(s, ",", ""))
-		if s == "" {
+		b = b[1 : len(b)-1]
+		if bytes.IndexByte(b, '\\') >= 0 || bytes.IndexByte(b, ',') >= 0 || bytes.IndexByte(b, ' ') >= 0 {
+			s, err := strconv.Unquote(`"` + string(b) + `"`)
+			if err != nil {
+				n.bad = true
+				return nil
+			}
+			b = []byte(strings.TrimSpace(strings.ReplaceAll(s, ",", "")))
+		}
+		if len(b) == 0 {
 			return nil
 		}
-		b = []byte(s)
 	}
 	f, ok := parseNumber(b)
 	if !ok {
@@ -96,26 +102,58 @@ func (n *num) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// parseNumber parses a decimal number; integers without a sign or exponent
-// take a fast path with no allocation.
+// parseNumber parses a decimal number. Plain decimals of up to 15 digits
+// ("39550", "-86886.24") take an exact fast path without allocating: the
+// digits and the power of ten are both exact doubles, so one division is
+// correctly rounded, as strconv.ParseFloat's own fast path.
 func parseNumber(b []byte) (float64, bool) {
-	if len(b) > 0 && len(b) < 16 {
-		var v int64
-		ok := true
-		for _, c := range b {
-			if c < '0' || c > '9' {
-				ok = false
-				break
-			}
-			v = v*10 + int64(c-'0')
-		}
-		if ok {
-			return float64(v), true
-		}
+	if f, ok := parseSimple(b); ok {
+		return f, true
 	}
 	f, err := strconv.ParseFloat(string(b), 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		return 0, false
+	}
+	return f, true
+}
+
+// maxSimpleDigits bounds the fast path: 15 decimal digits are exact in a double.
+const maxSimpleDigits = 15
+
+// parseSimple parses [-]digits[.digits] with at most 15 digits.
+func parseSimple(b []byte) (float64, bool) {
+	neg := false
+	if len(b) > 0 && b[0] == '-' {
+		neg, b = true, b[1:]
+	}
+	if len(b) == 0 || b[0] == '.' {
+		return 0, false
+	}
+	var mant int64
+	digits, frac := 0, -1
+	for i, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			mant = mant*10 + int64(c-'0')
+			digits++
+			if frac >= 0 {
+				frac++
+			}
+		case c == '.' && frac < 0 && i < len(b)-1:
+			frac = 0
+		default:
+			return 0, false
+		}
+	}
+	if digits > maxSimpleDigits {
+		return 0, false
+	}
+	f := float64(mant)
+	if frac > 0 {
+		f /= math.Pow10(frac)
+	}
+	if neg {
+		f = -f
 	}
 	return f, true
 }
