@@ -16,7 +16,9 @@ import (
 	"github.com/vnstock-api/vnstock-api/feeds"
 	"github.com/vnstock-api/vnstock-api/feeds/fakeupstream"
 	"github.com/vnstock-api/vnstock-api/feeds/gold"
+	"github.com/vnstock-api/vnstock-api/feeds/msn"
 	"github.com/vnstock-api/vnstock-api/feeds/upstream"
+	"github.com/vnstock-api/vnstock-api/feeds/vcb"
 	"github.com/vnstock-api/vnstock-api/market"
 )
 
@@ -277,5 +279,25 @@ func TestFailoverGoldAgainstFakeUpstream(t *testing.T) {
 	res, err = f.Fetch(t.Context(), market.Query{Capability: market.CapGold})
 	if err != nil || res.Source != "sjc" {
 		t.Fatalf("sjc back: %+v, %v; want sjc's prices", res, err)
+	}
+}
+
+func TestFailoverExchangeRatesAgainstFakeUpstream(t *testing.T) {
+	t.Parallel()
+	fake := fakeupstream.New(fakeupstream.Config{Only: []string{"vcb"}, Malformed: true})
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	f := feeds.NewFailover(feeds.DefaultRoutes(), nil,
+		vcb.New(vcb.Config{BaseURL: srv.URL + "/vcb"}),
+		msn.New(msn.Config{BaseURL: srv.URL + "/msn"}))
+	q := market.Query{Capability: market.CapExchangeRates, Date: time.Now().AddDate(0, 0, -2)}
+	res, err := f.Fetch(t.Context(), q)
+	if err != nil || res.Source != "msn" || res.Frame.Len() != 7 {
+		t.Fatalf("vcb malformed: %+v, %v; want msn's rates", res, err)
+	}
+	fake.SetConfig(fakeupstream.Config{})
+	res, err = f.Fetch(t.Context(), q)
+	if err != nil || res.Source != "vcb" {
+		t.Fatalf("vcb healthy: %+v, %v; want vcb's rates", res, err)
 	}
 }
