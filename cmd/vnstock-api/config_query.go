@@ -23,6 +23,7 @@ type queryConfig struct {
 	Session       string            // VNSTOCK_SESSION: calendar (default) or always
 	PollEvery     time.Duration     // VNSTOCK_POLL_INTERVAL: price-board pollers
 	URLs          map[string]string // VNSTOCK_<SOURCE>_URL: upstream base URLs ("" = the real one)
+	BTMCKey       string            // VNSTOCK_BTMC_KEY: the BTMC API's public key
 }
 
 // sourceURLVars are the base-URL settings of the upstream sources.
@@ -51,6 +52,7 @@ func queryFlags(fs *flag.FlagSet, env func(key, def string) string) func(p *pars
 	watch := fs.String("watchlist", env("VNSTOCK_WATCHLIST", "@VN30"), "symbols and @GROUPs the live upstream feeds follow (VNSTOCK_WATCHLIST)")
 	session := fs.String("session", env("VNSTOCK_SESSION", "calendar"), "calendar: poll upstreams only in trading sessions; always: around the clock (VNSTOCK_SESSION)")
 	poll := fs.String("poll-interval", env("VNSTOCK_POLL_INTERVAL", "2s"), "price-board poll period, 1s to 3s (VNSTOCK_POLL_INTERVAL)")
+	btmcKey := fs.String("btmc-key", env("VNSTOCK_BTMC_KEY", ""), "BTMC gold API key (the public key vnstock uses) (VNSTOCK_BTMC_KEY)")
 	urls := map[string]*string{}
 	for _, v := range sourceURLVars {
 		urls[v.name] = fs.String(v.flag, env(v.env, ""), "base URL of the "+v.name+" upstream, empty = the real one ("+v.env+")")
@@ -64,6 +66,7 @@ func queryFlags(fs *flag.FlagSet, env func(key, def string) string) func(p *pars
 			Watchlist:     splitList(*watch), Session: *session,
 			PollEvery: p.duration("poll-interval", *poll),
 			URLs:      map[string]string{},
+			BTMCKey:   *btmcKey,
 		}
 		for name, u := range urls {
 			q.URLs[name] = strings.TrimRight(*u, "/")
