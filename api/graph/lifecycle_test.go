@@ -46,7 +46,9 @@ func TestSlowSubscriberEnded(t *testing.T) {
 				if m.Type != fast.dataType() {
 					t.Errorf("the fast client got %s %s", m.Type, m.Payload)
 				}
-				var p struct{ Data struct{ Trades []struct{ Seq uint64 } } }
+				var p struct {
+					Data struct{ Trades []struct{ Seq uint64 } }
+				}
 				_ = json.Unmarshal(m.Payload, &p)
 				for _, tr := range p.Data.Trades {
 					fastGot.Add(1)
