@@ -94,13 +94,19 @@ func reorder(f *market.Frame, columns []string) *market.Frame {
 }
 
 // Cache entry layout: version, flags, kind, then source, price unit and
-// fetched_at; then, for kindBars, the bar count and each bar; for kindJSON
-// the encodeResult bytes.
+// fetched_at; then, for kindSeries, the bar count, the symbol, interval and
+// source every bar shares and a fixed-width record per bar; for kindBars
+// (bars that differ in those strings) the count, then each bar's strings
+// and record; for kindJSON the encodeResult bytes.
 const (
-	answerVersion = 1
+	answerVersion = 2
 	flagStale     = 1
+	kindSeries    = 'S'
 	kindBars      = 'B'
 	kindJSON      = 'J'
+	// barRecord is a bar's fixed part: time (Unix ns), open, high, low,
+	// close, volume, closed.
+	barRecord = 8 + 4*8 + 8 + 1
 )
 
 var errCorrupt = errors.New("cached answer is corrupt")
@@ -114,36 +120,67 @@ func encodeAnswer(b []byte, a Answer) ([]byte, error) {
 	kind := byte(kindJSON)
 	if a.Bars != nil && a.Trades == nil && a.Quotes == nil && a.Frame == nil {
 		kind = kindBars
+		if uniform(a.Bars) {
+			kind = kindSeries
+		}
 	}
 	b = append(b, answerVersion, flags, kind)
 	b = appendStr(b, a.Source)
 	b = appendStr(b, a.PriceUnit)
 	b = appendTime(b, a.FetchedAt)
-	if kind == kindJSON {
+	switch kind {
+	case kindJSON:
 		body, err := encodeResult(market.Result{Trades: a.Trades, Quotes: a.Quotes, Frame: a.Frame, Bars: a.Bars})
 		if err != nil {
 			return nil, err
 		}
 		return append(b, body...), nil
+	case kindSeries:
+		b = binary.AppendUvarint(b, uint64(len(a.Bars)))
+		if len(a.Bars) > 0 {
+			b = appendStrings(b, &a.Bars[0])
+		}
+		for i := range a.Bars {
+			b = appendRecord(b, &a.Bars[i])
+		}
+		return b, nil
 	}
 	b = binary.AppendUvarint(b, uint64(len(a.Bars)))
 	for i := range a.Bars {
-		r := &a.Bars[i]
-		b = appendTime(b, r.Time)
-		b = appendStr(b, string(r.Symbol))
-		b = appendStr(b, string(r.Interval))
-		b = appendStr(b, r.Source)
-		for _, v := range [4]float64{r.Open, r.High, r.Low, r.Close} {
-			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
-		}
-		b = binary.AppendVarint(b, r.Volume)
-		if r.Closed {
-			b = append(b, 1)
-		} else {
-			b = append(b, 0)
-		}
+		b = appendRecord(appendStrings(b, &a.Bars[i]), &a.Bars[i])
 	}
 	return b, nil
+}
+
+// uniform reports whether every bar has the first one's symbol, interval
+// and source.
+func uniform(bars []market.Bar) bool {
+	for i := range bars {
+		if bars[i].Symbol != bars[0].Symbol || bars[i].Interval != bars[0].Interval || bars[i].Source != bars[0].Source {
+			return false
+		}
+	}
+	return true
+}
+
+func appendStrings(b []byte, r *market.Bar) []byte {
+	return appendStr(appendStr(appendStr(b, string(r.Symbol)), string(r.Interval)), r.Source)
+}
+
+func appendRecord(b []byte, r *market.Bar) []byte {
+	var t int64
+	if !r.Time.IsZero() {
+		t = r.Time.UnixNano()
+	}
+	b = binary.LittleEndian.AppendUint64(b, uint64(t))
+	for _, v := range [4]float64{r.Open, r.High, r.Low, r.Close} {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+	}
+	b = binary.LittleEndian.AppendUint64(b, uint64(r.Volume))
+	if r.Closed {
+		return append(b, 1)
+	}
+	return append(b, 0)
 }
 
 func appendStr(b []byte, s string) []byte {
@@ -160,9 +197,10 @@ func appendTime(b []byte, t time.Time) []byte {
 // decodeAnswer reads what encodeAnswer wrote; it never panics on other
 // bytes and reports them as errCorrupt.
 func decodeAnswer(b []byte) (Answer, error) {
-	if len(b) < 3 || b[0] != answerVersion || (b[2] != kindBars && b[2] != kindJSON) {
+	if len(b) < 3 || b[0] != answerVersion || (b[2] != kindSeries && b[2] != kindBars && b[2] != kindJSON) {
 		return Answer{}, errCorrupt
 	}
+	kind := b[2]
 	a := Answer{Stale: b[1]&flagStale != 0}
 	d := decoder{b: b[3:]}
 	a.Source = d.str("")
@@ -171,7 +209,7 @@ func decodeAnswer(b []byte) (Answer, error) {
 	if d.err != nil {
 		return Answer{}, d.err
 	}
-	if b[2] == kindJSON {
+	if kind == kindJSON {
 		r, err := decodeResult(d.b)
 		if err != nil {
 			return Answer{}, err
@@ -180,25 +218,51 @@ func decodeAnswer(b []byte) (Answer, error) {
 		return a, nil
 	}
 	n := d.uvarint()
-	const minBar = 1 + 3 + 32 + 1 + 1 // zero time, three empty strings, floats, volume, closed
-	if d.err != nil || n > uint64(len(d.b)/minBar) {
+	if d.err != nil || n > uint64(len(d.b)/barRecord) {
 		return Answer{}, errCorrupt
 	}
 	a.Bars = make([]market.Bar, n)
 	var sym, iv, src string
+	if kind == kindSeries && n > 0 {
+		sym, iv, src = d.str(""), d.str(""), d.str("")
+		if d.err != nil || uint64(len(d.b)) != n*barRecord {
+			return Answer{}, errCorrupt
+		}
+	}
 	for i := range a.Bars {
+		if kind == kindBars {
+			sym, iv, src = d.str(sym), d.str(iv), d.str(src)
+		}
 		r := &a.Bars[i]
-		r.Time = d.time()
-		sym, iv, src = d.str(sym), d.str(iv), d.str(src)
 		r.Symbol, r.Interval, r.Source = market.Symbol(sym), market.Interval(iv), src
-		r.Open, r.High, r.Low, r.Close = d.float(), d.float(), d.float(), d.float()
-		r.Volume = d.varint()
-		r.Closed = d.byte() == 1
+		if !d.record(r) {
+			return Answer{}, errCorrupt
+		}
 	}
 	if d.err != nil || len(d.b) != 0 {
 		return Answer{}, errCorrupt
 	}
 	return a, nil
+}
+
+// record reads a bar's fixed-width part.
+func (d *decoder) record(r *market.Bar) bool {
+	if len(d.b) < barRecord {
+		d.fail()
+		return false
+	}
+	p := d.b[:barRecord]
+	if t := int64(binary.LittleEndian.Uint64(p)); t != 0 {
+		r.Time = time.Unix(0, t).In(market.ICT)
+	}
+	r.Open = math.Float64frombits(binary.LittleEndian.Uint64(p[8:]))
+	r.High = math.Float64frombits(binary.LittleEndian.Uint64(p[16:]))
+	r.Low = math.Float64frombits(binary.LittleEndian.Uint64(p[24:]))
+	r.Close = math.Float64frombits(binary.LittleEndian.Uint64(p[32:]))
+	r.Volume = int64(binary.LittleEndian.Uint64(p[40:]))
+	r.Closed = p[48] == 1
+	d.b = d.b[barRecord:]
+	return true
 }
 
 // decoder reads the binary cache entry; the first error sticks.
@@ -253,16 +317,6 @@ func (d *decoder) str(prev string) string {
 		return prev
 	}
 	return string(s)
-}
-
-func (d *decoder) float() float64 {
-	if len(d.b) < 8 {
-		d.fail()
-		return 0
-	}
-	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
-	d.b = d.b[8:]
-	return v
 }
 
 func (d *decoder) time() time.Time {

@@ -31,6 +31,8 @@ func TestAnswerRoundTrip(t *testing.T) {
 		a    Answer
 	}{
 		{"bars", Answer{Result: market.Result{Source: "kbs", PriceUnit: "vnd", FetchedAt: fetched, Bars: yearOfBars(250)}}},
+		{"mixed sources", Answer{Result: market.Result{Source: "kbs", Bars: append(yearOfBars(2), market.Bar{Symbol: "VNM", Interval: market.Interval1D,
+			Time: fetched.Truncate(24 * time.Hour), Open: 1.5, Source: "vci"})}}},
 		{"stale bars", Answer{Result: market.Result{Source: "vci", PriceUnit: "vnd", Bars: yearOfBars(3)}, Stale: true}},
 		{"empty", Answer{Result: market.Result{Source: "kbs", PriceUnit: "vnd"}}},
 		{"frame", Answer{Result: market.Result{Source: "kbs", PriceUnit: "vnd", FetchedAt: fetched, Frame: frame}}},
@@ -60,7 +62,7 @@ func TestAnswerRoundTrip(t *testing.T) {
 func TestDecodeAnswerRejectsCorruptBytes(t *testing.T) {
 	t.Parallel()
 	good, _ := encodeAnswer(nil, Answer{Result: market.Result{Source: "kbs", Bars: yearOfBars(2)}})
-	for _, b := range [][]byte{nil, {1}, {2, 0, 'B'}, {1, 0, 'X'}, good[:len(good)-1], append(append([]byte{}, good...), 0)} {
+	for _, b := range [][]byte{nil, {2}, {1, 0, 'S'}, {2, 0, 'X'}, good[:len(good)-1], append(append([]byte{}, good...), 0)} {
 		if _, err := decodeAnswer(b); err == nil {
 			t.Errorf("decodeAnswer(%v) accepted corrupt bytes", b)
 		}

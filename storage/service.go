@@ -86,6 +86,7 @@ type Service struct {
 	now      func() time.Time
 	log      *slog.Logger
 	flight   singleflight.Group
+	memo     *memo
 }
 
 // New returns a Service.
@@ -95,7 +96,7 @@ func New(cfg Config) (*Service, error) {
 	}
 	s := &Service{
 		store: cfg.Store, fetcher: cfg.Fetcher, cache: cfg.Cache, ttl: cfg.TTL, cal: cfg.Calendar,
-		lookback: cfg.Lookback, timeout: cfg.FetchTimeout, now: cfg.Now, log: cfg.Logger,
+		lookback: cfg.Lookback, timeout: cfg.FetchTimeout, now: cfg.Now, log: cfg.Logger, memo: newMemo(memoEntries),
 	}
 	if s.ttl == nil {
 		s.ttl = cache.DefaultTTLs()
@@ -174,14 +175,21 @@ func (s *Service) fromCache(ctx context.Context, key string) (Answer, bool) {
 	if !ok {
 		return Answer{}, false
 	}
+	if a, ok := s.memo.get(key, b); ok {
+		return a, true
+	}
 	a, err := decodeAnswer(b)
 	if err != nil {
 		s.log.Warn("cached answer unreadable", "key", key, "err", err)
 		return Answer{}, false
 	}
 	a.Cached = true
+	s.memo.put(key, b, a)
 	return a, true
 }
+
+// memoEntries bounds the decoded answers remembered (see memo).
+const memoEntries = 4096
 
 func (s *Service) toCache(ctx context.Context, key string, a Answer, ttl time.Duration) {
 	if s.cache == nil || ttl <= 0 {

@@ -355,3 +355,24 @@ func TestNewNeedsStoreAndFetcher(t *testing.T) {
 		t.Fatal("New without a Fetcher succeeded")
 	}
 }
+
+// TestServiceMemoFollowsTheCache: a replaced cache entry is decoded again,
+// never answered from the memo of the old one.
+func TestServiceMemoFollowsTheCache(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, newMemStore(), true)
+	q := market.Query{Capability: market.CapCompany, Symbol: "VNM"}
+	first := e.get(t, q)
+	hit := e.get(t, q)
+	if !hit.Cached || hit.Frame.Value(0, "organ_name") != first.Frame.Value(0, "organ_name") {
+		t.Fatalf("hit: %+v", hit)
+	}
+	e.clk.Set(e.clk.Now().Add(25 * time.Hour)) // past the company TTL: refetch, recache
+	fresh := e.get(t, q)
+	if fresh.Cached || fresh.Frame.Value(0, "organ_name") == first.Frame.Value(0, "organ_name") {
+		t.Fatalf("after the TTL: %+v, want a new upstream answer", fresh.Frame)
+	}
+	if again := e.get(t, q); !again.Cached || again.Frame.Value(0, "organ_name") != fresh.Frame.Value(0, "organ_name") {
+		t.Fatalf("hit after refresh = %v, want the new answer %v", again.Frame.Value(0, "organ_name"), fresh.Frame.Value(0, "organ_name"))
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -170,11 +171,48 @@ func appendNumber(b []byte, v float64) []byte {
 	}
 	if v >= -maxExact && v <= maxExact {
 		if i := int64(v); float64(i) == v {
-			return strconv.AppendInt(b, i, 10)
+			return appendInt(b, i)
 		}
 	}
 	return strconv.AppendFloat(b, v, 'f', -1, 64)
 }
+
+// appendInt writes v in decimal straight into b's spare capacity, two
+// digits at a time, without strconv's intermediate buffer and copy: bars
+// are five integers each.
+func appendInt(b []byte, v int64) []byte {
+	u := uint64(v)
+	if v < 0 {
+		b = append(b, '-')
+		u = uint64(-v)
+	}
+	n := 1
+	for x := u; x >= 10; x /= 10 {
+		n++
+	}
+	b = slices.Grow(b, n)
+	l := len(b)
+	b = b[:l+n]
+	i := l + n
+	for u >= 100 {
+		q := u / 100
+		r := (u - q*100) * 2
+		i -= 2
+		b[i], b[i+1] = digitPairs[r], digitPairs[r+1]
+		u = q
+	}
+	if u >= 10 {
+		b[i-2], b[i-1] = digitPairs[u*2], digitPairs[u*2+1]
+	} else {
+		b[i-1] = byte('0' + u)
+	}
+	return b
+}
+
+// digitPairs holds "00" to "99".
+const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
 
 // maxExact is the largest magnitude below which int64 conversion is exact.
 const maxExact = 1 << 53
@@ -185,8 +223,81 @@ func appendTime(b []byte, t time.Time) []byte {
 		return append(b, "null"...)
 	}
 	b = append(b, '"')
-	b = t.In(market.ICT).AppendFormat(b, time.RFC3339)
+	b = appendICT(b, t)
 	return append(b, '"')
+}
+
+// appendICT writes t as RFC 3339 in ICT (2024-01-02T09:15:00+07:00) by
+// hand, the hot part of rendering bars; years outside 1..9999 go through
+// time's formatter.
+func appendICT(b []byte, t time.Time) []byte {
+	sec := t.Unix() + ictOffset
+	days := sec / 86400
+	rem := sec - days*86400
+	if rem < 0 {
+		days, rem = days-1, rem+86400
+	}
+	if days < minDays || days > maxDays {
+		return t.In(market.ICT).AppendFormat(b, time.RFC3339)
+	}
+	y, m, d := civil(days)
+	b = append4(b, y)
+	b = append(b, '-')
+	b = append2(b, m)
+	b = append(b, '-')
+	b = append2(b, d)
+	b = append(b, 'T')
+	b = append2(b, int(rem/3600))
+	b = append(b, ':')
+	b = append2(b, int(rem/60%60))
+	b = append(b, ':')
+	b = append2(b, int(rem%60))
+	return append(b, "+07:00"...)
+}
+
+// ictOffset is ICT's offset from UTC in seconds.
+const ictOffset = 7 * 3600
+
+// The days since 1970-01-01 of 0001-01-01 and 9999-12-31: the range of
+// civil and of four-digit years.
+const (
+	minDays = -719162
+	maxDays = 2932896
+)
+
+// civil converts days since 1970-01-01 to a proleptic Gregorian date with
+// Neri and Schneider's Euclidean affine functions (2021): a few multiplies
+// and shifts on uint32, no division by a variable. Valid for years 1..9999,
+// which appendICT checks before and after.
+func civil(days int64) (y, m, d int) {
+	const (
+		shift = 82 // 400-year cycles that keep every supported date positive
+		k     = 719468 + 146097*shift
+		l     = 400 * shift
+	)
+	n := uint32(days + k)
+	n1 := 4*n + 3
+	c := n1 / 146097
+	nc := n1 % 146097 / 4
+	n2 := 4*nc + 3
+	p2 := uint64(2939745) * uint64(n2)
+	z := uint32(p2 >> 32)
+	ny := uint32(p2) / 2939745 / 4
+	year := 100*c + z
+	n3 := 2141*ny + 197913
+	month := n3 >> 16
+	day := (n3 & 0xffff) / 2141
+	if ny >= 306 {
+		year++
+		month -= 12
+	}
+	return int(year) - l, int(month), int(day) + 1
+}
+
+func append2(b []byte, v int) []byte { return append(b, byte('0'+v/10), byte('0'+v%10)) }
+
+func append4(b []byte, v int) []byte {
+	return append(b, byte('0'+v/1000), byte('0'+v/100%10), byte('0'+v/10%10), byte('0'+v%10))
 }
 
 // csvNumber formats a CSV number cell like appendNumber (empty for null).
@@ -202,5 +313,5 @@ func csvTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(market.ICT).Format(time.RFC3339)
+	return string(appendICT(make([]byte, 0, 25), t))
 }

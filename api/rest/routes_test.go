@@ -2,8 +2,10 @@ package rest
 
 import (
 	"encoding/json"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -446,4 +448,44 @@ func FuzzQuery(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestAppendICT checks the hand-written time format against time's own,
+// across eras, leap days, negative Unix times and the year bounds.
+func TestAppendICT(t *testing.T) {
+	t.Parallel()
+	times := []time.Time{
+		time.Date(2024, 1, 2, 0, 0, 0, 0, market.ICT), time.Date(2024, 2, 29, 23, 59, 59, 999, market.ICT),
+		time.Date(2000, 2, 29, 9, 15, 0, 0, time.UTC), time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(1969, 12, 31, 23, 0, 0, 0, time.UTC), time.Date(1, 1, 1, 7, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 16, 59, 59, 0, time.UTC), time.Date(9999, 12, 31, 17, 0, 0, 0, time.UTC),
+		time.Date(0, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(2100, 3, 1, 0, 0, 0, 0, time.UTC),
+	}
+	for d := time.Date(1899, 12, 25, 5, 0, 0, 0, time.UTC); d.Year() < 2101; d = d.Add(97*time.Hour + 13*time.Minute + 7*time.Second) {
+		times = append(times, d)
+	}
+	for _, tm := range times {
+		want := tm.In(market.ICT).Format(time.RFC3339)
+		if got := string(appendICT(nil, tm)); got != want {
+			t.Fatalf("appendICT(%v) = %s, want %s", tm, got, want)
+		}
+	}
+}
+
+func TestAppendNumber(t *testing.T) {
+	t.Parallel()
+	for _, v := range []float64{0, 1, -1, 9, 10, 99, 100, 68900, -68900, 58776.6816, 68.9, 1 << 53, -(1 << 53), 1e300, -0.5, 123456789012345} {
+		want := strconv.FormatFloat(v, 'f', -1, 64)
+		if got := string(appendNumber([]byte("x"), v)); got != "x"+want {
+			t.Errorf("appendNumber(%v) = %s, want x%s", v, got, want)
+		}
+	}
+	for _, v := range []int64{0, 7, -7, 10, 1000000, -9223372036854775808, 9223372036854775807} {
+		if got := string(appendInt(nil, v)); got != strconv.FormatInt(v, 10) {
+			t.Errorf("appendInt(%d) = %s", v, got)
+		}
+	}
+	if got := string(appendNumber(nil, math.NaN())) + string(appendNumber(nil, math.Inf(1))); got != "nullnull" {
+		t.Errorf("NaN, Inf = %s", got)
+	}
 }

@@ -3,6 +3,7 @@ package rest
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,6 +24,7 @@ func (t barTable) columns() []string {
 }
 
 func (t barTable) appendJSON(b []byte) []byte {
+	b = slices.Grow(b, 112*len(t.bars)+2) // a daily bar's object is about 105 bytes
 	b = append(b, '[')
 	div := max(t.div, 1)
 	for i := range t.bars {
@@ -41,7 +43,7 @@ func (t barTable) appendJSON(b []byte) []byte {
 		b = append(b, `,"close":`...)
 		b = appendNumber(b, r.Close/div)
 		b = append(b, `,"volume":`...)
-		b = strconv.AppendInt(b, r.Volume, 10)
+		b = appendInt(b, r.Volume)
 		b = append(b, '}')
 	}
 	return append(b, ']')
