@@ -79,3 +79,13 @@ func newUpstreamChain(names []string, cfg Config, u *upstreams, log *slog.Logger
 	}
 	return f, nil
 }
+
+// firstUpstreamFeed is the first of names that reads a real upstream.
+func firstUpstreamFeed(names []string) string {
+	for _, n := range names {
+		if slices.Contains(upstreamFeeds, n) {
+			return n
+		}
+	}
+	return ""
+}

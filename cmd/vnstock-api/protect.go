@@ -77,3 +77,20 @@ func (p *protection) bootstrap(ctx context.Context, cfg Config, baseURL string, 
 		plain, baseURL, plain)
 	return err
 }
+
+// graphAuth is the GraphQL authenticator hook: an operation whose upgrade or
+// HTTP request the Guard already authenticated passes; a connection_init
+// key is checked here and must carry the stream scope.
+func (p *protection) graphAuth(ctx context.Context, key string) (context.Context, error) {
+	if _, ok := auth.FromContext(ctx); ok && key == "" {
+		return ctx, nil
+	}
+	pr, err := p.authn.Authenticate(ctx, key, "")
+	if err != nil {
+		return ctx, err
+	}
+	if !pr.Has(auth.ScopeRead) {
+		return ctx, &auth.Error{Status: 403, Code: "forbidden", Msg: "the API key lacks the read scope"}
+	}
+	return auth.WithPrincipal(ctx, pr), nil
+}
