@@ -31,6 +31,7 @@ type Config struct {
 	LogFormat       string
 	LogLevel        slog.Level
 	queryConfig
+	redisConfig
 }
 
 // parseConfig reads flags (which win) and VNSTOCK_* variables.
@@ -44,7 +45,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", env("VNSTOCK_ADDR", "127.0.0.1:8080"), "listen address (VNSTOCK_ADDR)")
-	feeds := fs.String("feeds", env("VNSTOCK_FEEDS", "sim"), "comma list of live feeds: sim, replay (VNSTOCK_FEEDS)")
+	feeds := fs.String("feeds", env("VNSTOCK_FEEDS", "sim"), "comma list of live feeds: sim, replay, ssi, kbs, vci; ssi,kbs,vci fail over in the order given (VNSTOCK_FEEDS)")
 	simRate := fs.String("sim-rate", env("VNSTOCK_SIM_RATE", "200"), "sim: VN30 quote updates per second (VNSTOCK_SIM_RATE)")
 	simSeed := fs.String("sim-seed", env("VNSTOCK_SIM_SEED", "1"), "sim: random seed (VNSTOCK_SIM_SEED)")
 	simClock := fs.String("sim-clock", env("VNSTOCK_SIM_CLOCK", "always"), "sim: always (trade around the clock) or real (exchange hours) (VNSTOCK_SIM_CLOCK)")
@@ -60,6 +61,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	logFormat := fs.String("log-format", env("VNSTOCK_LOG_FORMAT", "text"), "text or json (VNSTOCK_LOG_FORMAT)")
 	logLevel := fs.String("log-level", env("VNSTOCK_LOG_LEVEL", "info"), "debug, info, warn, error (VNSTOCK_LOG_LEVEL)")
 	finishQuery := queryFlags(fs, env)
+	finishRedis := redisFlags(fs, env)
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -84,6 +86,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		NoWildcards:     *noWild,
 		LogFormat:       *logFormat,
 		queryConfig:     finishQuery(p),
+		redisConfig:     finishRedis(p),
 	}
 	if p.err != nil {
 		return Config{}, p.err
@@ -100,13 +103,13 @@ func (c Config) validate() error {
 	}
 	for _, f := range c.Feeds {
 		switch f {
-		case "sim":
+		case "sim", "ssi", "kbs", "vci":
 		case "replay":
 			if c.ReplayFile == "" {
 				return fmt.Errorf("feeds: replay needs --replay-file (VNSTOCK_REPLAY_FILE)")
 			}
 		default:
-			return fmt.Errorf("feeds: %q is not a live feed this build has (sim, replay)", f)
+			return fmt.Errorf("feeds: %q is not a live feed this build has (sim, replay, ssi, kbs, vci)", f)
 		}
 	}
 	checks := []struct {
@@ -128,6 +131,9 @@ func (c Config) validate() error {
 		if !ch.ok {
 			return fmt.Errorf("%s", ch.msg)
 		}
+	}
+	if err := c.redisConfig.validate(); err != nil {
+		return err
 	}
 	return c.queryConfig.validate()
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vnstock-api/vnstock-api/api"
 	"github.com/vnstock-api/vnstock-api/api/live"
+	"github.com/vnstock-api/vnstock-api/api/rest"
 	"github.com/vnstock-api/vnstock-api/api/sse"
 	"github.com/vnstock-api/vnstock-api/api/ws"
 	"github.com/vnstock-api/vnstock-api/feeds"
@@ -33,6 +34,8 @@ type server struct {
 	draining atomic.Bool
 	store    store
 	prot     *protection
+	query    *queryHalf
+	redis    *scaleOut // nil: one process, memory broker
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -84,17 +87,30 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 
 func newServer(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	topics := live.Topics{Dir: market.DefaultDirectory(), NoWildcards: cfg.NoWildcards}
+	so, err := newScaleOut(cfg.redisConfig, log)
+	if err != nil {
+		return nil, err
+	}
+	var broker hub.Broker = hub.NewMemoryBroker(hub.MemoryConfig{})
+	if so != nil {
+		broker = so.broker
+	}
 	h, err := hub.New(hub.Config{
 		Classify:   topics.Classify,
 		Expand:     topics.Expand,
 		QueueBytes: cfg.QueueBytes,
 		MaxTopics:  cfg.MaxTopics,
 		Logger:     log,
-	}, hub.NewMemoryBroker(hub.MemoryConfig{}))
+	}, broker)
 	if err != nil {
 		return nil, err
 	}
-	s := &server{cfg: cfg, log: log, hub: h}
+	s := &server{cfg: cfg, log: log, hub: h, redis: so}
+	var degraded func(context.Context) error
+	if so != nil {
+		so.attach(h)
+		degraded = so.degraded
+	}
 	if s.store, err = openStore(ctx, cfg, log); err != nil {
 		return nil, err
 	}
@@ -103,6 +119,10 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger) (*server, erro
 		return nil, err
 	}
 	s.prot.metrics.RegisterHub(h.Stats)
+	if s.query, err = newQueryHalf(cfg, s.store, h, s.prot, s.cacheRedis(), log); err != nil {
+		s.closeStore()
+		return nil, err
+	}
 	stream := live.Config{Heartbeat: cfg.Heartbeat, FlushInterval: cfg.FlushInterval}
 	wsStream, sseStream := stream, stream
 	wsStream.OnWrite, sseStream.OnWrite = s.prot.onWrite("ws"), s.prot.onWrite("sse")
@@ -111,9 +131,10 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger) (*server, erro
 	s.sse = sse.New(sse.Config{Stream: sseStream, MaxTopics: cfg.MaxTopics, Logger: log}, h)
 	s.http = &http.Server{
 		Handler: api.NewRouter(api.Deps{
-			WS: s.ws, SSE: s.sse, Web: web.Handler(), Snapshot: h, Ready: s.ready, Logger: log,
+			WS: s.ws, SSE: s.sse, Web: web.Handler(), Snapshot: h, Ready: s.ready, Degraded: degraded, Logger: log,
 			Admin: s.prot.admin, Metrics: s.prot.metrics.Handler(), Observe: s.prot.metrics.HTTP,
 			Guard: s.prot.guard, CORSOrigins: cfg.CORSOrigins,
+			REST: s.query.rest, OpenAPI: rest.OpenAPIHandler(), Graph: s.query.graph,
 		}),
 		ReadHeaderTimeout: 5 * time.Second,
 		IdleTimeout:       120 * time.Second,
@@ -177,6 +198,9 @@ func (s *server) shutdown(stopFeeds func(), wg *sync.WaitGroup) {
 	defer cancel()
 	stopFeeds()
 	s.sse.Shutdown()
+	if err := s.query.graph.Shutdown(ctx); err != nil {
+		s.log.Warn("graphql drain incomplete", "err", err)
+	}
 	if err := s.ws.Shutdown(ctx); err != nil {
 		s.log.Warn("websocket drain incomplete", "err", err)
 	}
@@ -189,6 +213,9 @@ func (s *server) shutdown(stopFeeds func(), wg *sync.WaitGroup) {
 	}
 	if err := s.hub.Close(ctx); err != nil {
 		s.log.Warn("hub close", "err", err)
+	}
+	if s.redis != nil {
+		s.redis.close()
 	}
 	s.closeStore()
 	s.log.Info("stopped")
@@ -208,10 +235,17 @@ func (s *server) startFeeds(ctx context.Context, wg *sync.WaitGroup) error {
 		if err != nil {
 			return fmt.Errorf("feed %s: %w", name, err)
 		}
+		if f == nil {
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := f.Run(ctx, hubPublisher{s.hub}); err != nil && !errors.Is(err, context.Canceled) {
+			run := f.Run
+			if s.redis != nil {
+				run = func(ctx context.Context, pub feeds.Publisher) error { return s.redis.runFeed(ctx, f, pub) }
+			}
+			if err := run(ctx, hubPublisher{s.hub}); err != nil && !errors.Is(err, context.Canceled) {
 				s.log.Error("feed stopped", "source", f.Name(), "err", err)
 			}
 		}()
@@ -225,6 +259,11 @@ func (s *server) newFeed(name string) (feeds.Feed, error) {
 		return feeds.NewSim(feeds.SimConfig{
 			Seed: s.cfg.SimSeed, Rate: s.cfg.SimRate, Clock: s.cfg.SimClock, Logger: s.log,
 		})
+	case "ssi", "kbs", "vci":
+		if name != firstUpstreamFeed(s.cfg.Feeds) {
+			return nil, nil // part of the chain the first one runs
+		}
+		return newUpstreamChain(s.cfg.Feeds, s.cfg, s.query.upstreams, s.log)
 	case "replay":
 		return feeds.NewReplay(feeds.ReplayConfig{
 			Path: s.cfg.ReplayFile, Speed: s.cfg.ReplaySpeed, Loop: true, Logger: s.log,
