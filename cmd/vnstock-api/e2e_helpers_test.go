@@ -1,0 +1,240 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/vnstock-api/vnstock-api/feeds/fakeupstream"
+)
+
+// e2eBinary builds this command once per test run.
+var e2eBinary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "vnstock-e2e-")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "vnstock-api")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// proc is one running vnstock-api process.
+type proc struct {
+	t      *testing.T
+	cmd    *exec.Cmd
+	addr   string
+	mu     sync.Mutex
+	stdout strings.Builder
+	stderr strings.Builder
+	done   chan error
+}
+
+// startProc runs the binary with args and env and waits for its listening line.
+func startProc(t *testing.T, env []string, args ...string) *proc {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end test builds and runs the binary")
+	}
+	bin, err := e2eBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{t: t, cmd: exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...), done: make(chan error, 1)}
+	p.cmd.Env = append(os.Environ(), env...)
+	outPipe, _ := p.cmd.StdoutPipe()
+	errPipe, _ := p.cmd.StderrPipe()
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	addrCh := make(chan string, 1)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		buf := make([]byte, 4096)
+		for {
+			n, err := outPipe.Read(buf)
+			p.mu.Lock()
+			p.stdout.Write(buf[:n])
+			p.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		re := regexp.MustCompile(`msg=listening addr=(\S+)`)
+		sc := bufio.NewScanner(errPipe)
+		for sc.Scan() {
+			line := sc.Text()
+			p.mu.Lock()
+			p.stderr.WriteString(line + "\n")
+			p.mu.Unlock()
+			if m := re.FindStringSubmatch(line); m != nil {
+				addrCh <- m[1]
+			}
+		}
+	}()
+	go func() { wg.Wait(); p.done <- p.cmd.Wait() }()
+	select {
+	case p.addr = <-addrCh:
+	case err := <-p.done:
+		t.Fatalf("server exited before listening: %v\n%s", err, p.logs())
+	case <-time.After(30 * time.Second):
+		t.Fatalf("server did not listen within 30s\n%s", p.logs())
+	}
+	t.Cleanup(func() { p.kill() })
+	return p
+}
+
+func (p *proc) logs() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stderr.String()
+}
+
+func (p *proc) out() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stdout.String()
+}
+
+// stop sends SIGTERM and returns the exit error.
+func (p *proc) stop() error {
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-p.done:
+		p.done <- err
+		return err
+	case <-time.After(30 * time.Second):
+		p.kill()
+		return errors.New("no exit within 30s of SIGTERM")
+	}
+}
+
+func (p *proc) kill() {
+	if p.cmd.ProcessState == nil {
+		_ = p.cmd.Process.Kill()
+	}
+}
+
+// key returns the bootstrap admin key the first start printed.
+func (p *proc) key() string {
+	deadline := time.Now().Add(5 * time.Second)
+	re := regexp.MustCompile(`vk_live_[A-Za-z0-9_-]{43}`)
+	for time.Now().Before(deadline) {
+		if k := re.FindString(p.out()); k != "" {
+			return k
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	p.t.Fatalf("no bootstrap key on stdout: %q", p.out())
+	return ""
+}
+
+// get performs a GET with key (may be empty) and decodes the JSON body.
+func (p *proc) get(path, key string) (int, map[string]any) {
+	p.t.Helper()
+	return p.do(http.MethodGet, path, key, "")
+}
+
+func (p *proc) do(method, path, key, body string) (int, map[string]any) {
+	p.t.Helper()
+	req, _ := http.NewRequest(method, "http://"+p.addr+path, strings.NewReader(body))
+	if key != "" {
+		req.Header.Set("X-API-Key", key)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		p.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		p.t.Fatalf("%s %s: %d, not JSON: %.300s", method, path, resp.StatusCode, raw)
+	}
+	return resp.StatusCode, out
+}
+
+// fakeEnv starts a fake upstream and returns it with the env pointing every
+// source at it.
+func fakeEnv(t *testing.T) (*fakeupstream.Server, []string) {
+	t.Helper()
+	fake := fakeupstream.New(fakeupstream.Config{})
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	env := []string{}
+	for _, v := range sourceURLVars {
+		if v.name != "ssi" {
+			env = append(env, v.env+"="+srv.URL+"/"+v.name)
+		}
+	}
+	return fake, env
+}
+
+// testPostgresURL returns a URL on a fresh schema of the test database,
+// skipping when it is unreachable (failing under VNSTOCK_INTEGRATION=1).
+func testPostgresURL(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("VNSTOCK_TEST_DATABASE_URL")
+	if base == "" {
+		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		if os.Getenv("VNSTOCK_INTEGRATION") == "1" {
+			t.Fatalf("test database unreachable: %v", err)
+		}
+		t.Skipf("test database unreachable: %v", err)
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	schema := "e2e_" + hex.EncodeToString(b[:])
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_, _ = conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
+		conn.Close(ctx)
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
