@@ -103,4 +103,3 @@ func mustRows(t *testing.T, p *proc, path, key string) []any {
 	}
 	return rows
 }
-
