@@ -41,7 +41,7 @@ const (
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 32<<10); return &b }}
 
 // render writes the answer as `{"data":[...],"meta":{...}}` or as CSV.
-func render(w http.ResponseWriter, f format, a storage.Answer, v view) error {
+func (s *Server) render(w http.ResponseWriter, f format, a storage.Answer, v view) error {
 	t, err := tableOf(a, v)
 	if err != nil {
 		return err
@@ -51,7 +51,11 @@ func render(w http.ResponseWriter, f format, a storage.Answer, v view) error {
 	}
 	bp := bufPool.Get().(*[]byte)
 	b := append((*bp)[:0], `{"data":`...)
-	b = t.appendJSON(b)
+	if bt, ok := t.(barTable); ok {
+		b = s.bars.rows(b, bt)
+	} else {
+		b = t.appendJSON(b)
+	}
 	b = append(b, `,"meta":`...)
 	b = appendMeta(b, a, v, t.len())
 	b = append(b, "}\n"...)

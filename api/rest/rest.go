@@ -50,11 +50,12 @@ type Server struct {
 	cal  *market.Calendar
 	now  func() time.Time
 	log  *slog.Logger
+	bars *barsMemo
 }
 
 // New returns the REST handlers.
 func New(cfg Config) *Server {
-	s := &Server{svc: cfg.Service, snap: cfg.Snapshot, cal: cfg.Calendar, now: cfg.Now, log: cfg.Logger}
+	s := &Server{svc: cfg.Service, snap: cfg.Snapshot, cal: cfg.Calendar, now: cfg.Now, log: cfg.Logger, bars: newBarsMemo(memoSeries)}
 	if s.cal == nil {
 		s.cal = market.DefaultCalendar()
 	}
@@ -79,6 +80,10 @@ func (s *Server) Register(r *mux.Router) {
 		r.Handle(prefix+rt.path, s.handler(rt)).Methods(http.MethodGet).Name(rt.id)
 	}
 }
+
+// memoSeries bounds the bar series whose rendered rows are remembered
+// (about 60 KB each for a year of daily bars).
+const memoSeries = 128
 
 // prefix is the API version every route lives under.
 const prefix = "/v1"
@@ -125,5 +130,5 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, req *re
 	if err != nil {
 		return err
 	}
-	return render(w, f, a, v)
+	return s.render(w, f, a, v)
 }

@@ -176,7 +176,7 @@ func serveSnapshot(s *Server, w http.ResponseWriter, hr *http.Request, r *reques
 			return err
 		}
 	}
-	return render(w, f, answerOf(market.Result{Source: "hub", Frame: fr, FetchedAt: r.now}), view{noPrice: true})
+	return s.render(w, f, answerOf(market.Result{Source: "hub", Frame: fr, FetchedAt: r.now}), view{noPrice: true})
 }
 
 func answerOf(r market.Result) storage.Answer { return storage.Answer{Result: r} }

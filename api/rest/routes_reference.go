@@ -167,5 +167,5 @@ func serveStatus(s *Server, w http.ResponseWriter, _ *http.Request, r *request, 
 		}
 	}
 	a := answerOf(market.Result{Source: "calendar", Frame: fr, FetchedAt: r.now})
-	return render(w, f, a, view{noPrice: true})
+	return s.render(w, f, a, view{noPrice: true})
 }

@@ -1,0 +1,68 @@
+package rest
+
+import (
+	"sync"
+	"unsafe"
+
+	"github.com/vnstock-api/vnstock-api/market"
+)
+
+// barsMemo remembers the JSON rows rendered from a bar slice. A cached
+// answer comes back from the storage Service as the very same slice while
+// its cache entry lives (the Service memoizes the decoded answer), so a
+// year of daily bars is rendered once per cache entry instead of once per
+// request: formatting 250 bars is about a third of a cached request's CPU.
+// Slices are treated as read-only (the Service's contract); a different
+// slice, even with equal bars, is a miss. The memo pins the slices it
+// remembers, so their memory cannot be reused for other bars while
+// remembered; it is bounded by entries and forgets an arbitrary one when
+// full.
+type barsMemo struct {
+	mu  sync.RWMutex
+	m   map[barsKey]barsEntry
+	max int
+}
+
+type barsKey struct {
+	data *market.Bar
+	n    int
+	div  float64
+}
+
+type barsEntry struct {
+	bars []market.Bar // pins the slice the key points into
+	json []byte
+}
+
+// minMemoBars is the fewest bars worth remembering: fewer render in
+// microseconds.
+const minMemoBars = 64
+
+func newBarsMemo(max int) *barsMemo { return &barsMemo{m: map[barsKey]barsEntry{}, max: max} }
+
+// rows returns the JSON array of t's bars, rendered once per slice.
+func (m *barsMemo) rows(b []byte, t barTable) []byte {
+	if m == nil || len(t.bars) < minMemoBars {
+		return t.appendJSON(b)
+	}
+	k := barsKey{data: unsafe.SliceData(t.bars), n: len(t.bars), div: t.div}
+	m.mu.RLock()
+	e, ok := m.m[k]
+	m.mu.RUnlock()
+	if ok {
+		return append(b, e.json...)
+	}
+	start := len(b)
+	b = t.appendJSON(b)
+	js := append([]byte(nil), b[start:]...)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.m[k]; !ok && len(m.m) >= m.max {
+		for old := range m.m {
+			delete(m.m, old)
+			break
+		}
+	}
+	m.m[k] = barsEntry{bars: t.bars, json: js}
+	return b
+}

@@ -1,0 +1,41 @@
+package rest
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestBarsMemo(t *testing.T) {
+	t.Parallel()
+	m := newBarsMemo(2)
+	bars := yearOfBars("VNM", 100)
+	want := string(barTable{bars: bars}.appendJSON(nil))
+	if got := string(m.rows([]byte("x"), barTable{bars: bars})); got != "x"+want {
+		t.Fatal("first render differs from appendJSON")
+	}
+	// The memo answers by identity: a change to the very slice (which the
+	// Service's contract forbids) is not seen, which shows the rows were
+	// not rendered again.
+	bars[0].Close = 1
+	if got := string(m.rows(nil, barTable{bars: bars})); got != want {
+		t.Fatal("a hit on the same slice rendered again")
+	}
+	// Another slice with other bars, or another divisor, is rendered anew.
+	other := slices.Clone(bars)
+	if got := string(m.rows(nil, barTable{bars: other})); got == want {
+		t.Fatal("a different slice was answered from the memo")
+	}
+	if got := string(m.rows(nil, barTable{bars: bars, div: 1000})); got != string(barTable{bars: bars, div: 1000}.appendJSON(nil)) {
+		t.Fatal("divisor 1000 answered with the VND rows")
+	}
+	if len(m.m) > 2 {
+		t.Fatalf("memo holds %d series, bound is 2", len(m.m))
+	}
+	short := yearOfBars("VNM", 10)
+	m.rows(nil, barTable{bars: short})
+	for k := range m.m {
+		if k.n == 10 {
+			t.Fatal("a short series was remembered")
+		}
+	}
+}
