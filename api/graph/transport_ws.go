@@ -3,9 +3,11 @@ package graph
 import (
 	"bytes"
 	"context"
+	"encoding"
 	"encoding/json"
 	"io"
 	"net/http"
+	"reflect"
 	"slices"
 	"sync"
 	"time"
@@ -42,13 +44,18 @@ func (i wsImplementation) Accept(w http.ResponseWriter, r *http.Request, o trans
 	if err != nil {
 		return nil, err
 	}
-	return &wsConn{c: c, writeTimeout: i.writeTimeout}, nil
+	cn := &wsConn{c: c, writeTimeout: i.writeTimeout}
+	cn.overrun = time.AfterFunc(time.Hour, func() { _ = c.CloseNow() })
+	cn.overrun.Stop()
+	return cn, nil
 }
 
-// wsConn is one accepted connection.
+// wsConn is one accepted connection. gqlgen serializes its writes.
 type wsConn struct {
 	c            *websocket.Conn
 	writeTimeout time.Duration
+	overrun      *time.Timer // armed during a write: closes the connection when it takes too long
+	buf          []byte      // the frame being written, reused
 
 	mu       sync.Mutex
 	deadline *time.Timer
@@ -67,16 +74,75 @@ func (c *wsConn) NextReader() (int, io.Reader, error) {
 	return int(typ), bytes.NewReader(data), nil
 }
 
-// WriteJSON writes one message within writeTimeout; past it the library
-// closes the connection.
+// WriteJSON writes one message within writeTimeout; past it the
+// connection is closed, which fails the write. (A timer armed per write
+// costs far less than a context with a deadline per write.)
 func (c *wsConn) WriteJSON(v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
+	b, ok := appendMessage(c.buf[:0], v)
+	if !ok {
+		var err error
+		if b, err = json.Marshal(v); err != nil {
+			return err
+		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), c.writeTimeout)
-	defer cancel()
-	return c.c.Write(ctx, websocket.MessageText, b)
+	c.overrun.Reset(c.writeTimeout)
+	err := c.c.Write(context.Background(), websocket.MessageText, b)
+	c.overrun.Stop()
+	if cap(b) <= 64<<10 {
+		c.buf = b
+	}
+	return err
+}
+
+// appendMessage encodes gqlgen's WebSocket message (a struct of Payload
+// json.RawMessage, ID string and a Type with MarshalText, in that order) as
+// encoding/json would, without re-validating the payload gqlgen encoded
+// already. It reports false for any other shape.
+func appendMessage(b []byte, v any) ([]byte, bool) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
+		return b, false
+	}
+	rv = rv.Elem()
+	payload, id, typ := rv.FieldByName("Payload"), rv.FieldByName("ID"), rv.FieldByName("Type")
+	if !payload.IsValid() || !id.IsValid() || !typ.IsValid() ||
+		payload.Type() != reflect.TypeFor[json.RawMessage]() || id.Kind() != reflect.String || !typ.CanInterface() {
+		return b, false
+	}
+	tm, ok := typ.Interface().(encoding.TextMarshaler)
+	if !ok {
+		return b, false
+	}
+	name, err := tm.MarshalText()
+	if err != nil {
+		return b, false
+	}
+	b = append(b, '{')
+	if p := payload.Bytes(); len(p) > 0 {
+		b = append(append(b, `"payload":`...), p...)
+		b = append(b, ',')
+	}
+	if s := id.String(); s != "" {
+		b = appendJSONString(append(b, `"id":`...), s)
+		b = append(b, ',')
+	}
+	b = append(b, `"type":`...)
+	b = appendJSONString(b, string(name))
+	return append(b, '}'), true
+}
+
+// appendJSONString quotes s for JSON: plain ASCII directly, anything else
+// through encoding/json.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // WriteClose starts the close handshake in the background: it waits for the
@@ -85,6 +151,7 @@ func (c *wsConn) WriteClose(code int, msg string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.stopDeadlineLocked()
+	c.overrun.Stop()
 	if c.closing {
 		return nil
 	}
@@ -97,6 +164,7 @@ func (c *wsConn) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.stopDeadlineLocked()
+	c.overrun.Stop()
 	if c.closing {
 		return nil // the handshake goroutine closes the connection
 	}
