@@ -12,12 +12,15 @@ import (
 // KB, which would otherwise be most of a cached request. A cache that
 // copies (Redis) never matches and decodes every time. The memo keeps the
 // slice it saw, so its memory cannot be reused for other bytes while
-// remembered; it is bounded by entries and forgets an arbitrary one when
-// full.
+// remembered; it is bounded by entries and by an estimate of the bytes it
+// pins (the entry plus the decoded answer), and forgets arbitrary entries
+// when over either bound.
 type memo struct {
-	mu  sync.RWMutex
-	m   map[string]memoEntry
-	max int
+	mu       sync.RWMutex
+	m        map[string]memoEntry
+	max      int
+	maxBytes int
+	bytes    int
 }
 
 type memoEntry struct {
@@ -25,7 +28,13 @@ type memoEntry struct {
 	a   Answer
 }
 
-func newMemo(max int) *memo { return &memo{m: make(map[string]memoEntry), max: max} }
+// cost estimates the memory an entry pins: its bytes and the decoded
+// answer, which for bars is about 2.5 times the entry.
+func (e memoEntry) cost() int { return 4 * len(e.raw) }
+
+func newMemo(max, maxBytes int) *memo {
+	return &memo{m: make(map[string]memoEntry), max: max, maxBytes: maxBytes}
+}
 
 // same reports whether x and y are the same slice.
 func same(x, y []byte) bool {
@@ -46,16 +55,23 @@ func (m *memo) get(key string, raw []byte) (Answer, bool) {
 
 // put remembers the answer decoded from raw under key.
 func (m *memo) put(key string, raw []byte, a Answer) {
-	if m.max <= 0 || len(raw) == 0 {
-		return
+	e := memoEntry{raw: raw, a: a}
+	if m.max <= 0 || len(raw) == 0 || e.cost() > m.maxBytes/4 {
+		return // too big to be worth pinning
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, ok := m.m[key]; !ok && len(m.m) >= m.max {
-		for k := range m.m {
-			delete(m.m, k)
+	if old, ok := m.m[key]; ok {
+		m.bytes -= old.cost()
+		delete(m.m, key)
+	}
+	for k, old := range m.m {
+		if len(m.m) < m.max && m.bytes+e.cost() <= m.maxBytes {
 			break
 		}
+		m.bytes -= old.cost()
+		delete(m.m, k)
 	}
-	m.m[key] = memoEntry{raw: raw, a: a}
+	m.m[key] = e
+	m.bytes += e.cost()
 }

@@ -9,7 +9,7 @@ import (
 
 func TestMemo(t *testing.T) {
 	t.Parallel()
-	m := newMemo(2)
+	m := newMemo(2, 1<<20)
 	raw := []byte("entry one")
 	a := Answer{Result: market.Result{Source: "kbs"}}
 	m.put("k", raw, a)
@@ -31,5 +31,33 @@ func TestMemo(t *testing.T) {
 	m.put("empty", nil, a)
 	if _, ok := m.m["empty"]; ok {
 		t.Fatal("an empty slice was remembered")
+	}
+}
+
+func TestMemoByteBound(t *testing.T) {
+	t.Parallel()
+	m := newMemo(100, 4*3000)
+	a := Answer{}
+	for i := range 10 {
+		m.put(fmt.Sprint(i), make([]byte, 700), a)
+		if m.bytes > m.maxBytes {
+			t.Fatalf("after %d puts the memo pins ~%d bytes, bound %d", i+1, m.bytes, m.maxBytes)
+		}
+	}
+	if len(m.m) != 4 {
+		t.Fatalf("%d entries, want 4 of 4*700 bytes under 4*3000", len(m.m))
+	}
+	m.put("huge", make([]byte, 1000), a) // over a quarter of the bound
+	if _, ok := m.m["huge"]; ok {
+		t.Fatal("an entry over a quarter of the bound was remembered")
+	}
+	m.put("0", make([]byte, 700), a)
+	m.put("0", make([]byte, 700), a)
+	sum := 0
+	for _, e := range m.m {
+		sum += e.cost()
+	}
+	if sum != m.bytes {
+		t.Fatalf("accounted %d bytes, entries hold %d", m.bytes, sum)
 	}
 }

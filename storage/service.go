@@ -96,7 +96,7 @@ func New(cfg Config) (*Service, error) {
 	}
 	s := &Service{
 		store: cfg.Store, fetcher: cfg.Fetcher, cache: cfg.Cache, ttl: cfg.TTL, cal: cfg.Calendar,
-		lookback: cfg.Lookback, timeout: cfg.FetchTimeout, now: cfg.Now, log: cfg.Logger, memo: newMemo(memoEntries),
+		lookback: cfg.Lookback, timeout: cfg.FetchTimeout, now: cfg.Now, log: cfg.Logger, memo: newMemo(memoEntries, memoBytes),
 	}
 	if s.ttl == nil {
 		s.ttl = cache.DefaultTTLs()
@@ -188,8 +188,12 @@ func (s *Service) fromCache(ctx context.Context, key string) (Answer, bool) {
 	return a, true
 }
 
-// memoEntries bounds the decoded answers remembered (see memo).
-const memoEntries = 4096
+// The bounds of the decoded answers remembered (see memo): a year of daily
+// bars costs about 50 KB.
+const (
+	memoEntries = 2048
+	memoBytes   = 64 << 20
+)
 
 func (s *Service) toCache(ctx context.Context, key string, a Answer, ttl time.Duration) {
 	if s.cache == nil || ttl <= 0 {

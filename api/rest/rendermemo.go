@@ -15,12 +15,14 @@ import (
 // Slices are treated as read-only (the Service's contract); a different
 // slice, even with equal bars, is a miss. The memo pins the slices it
 // remembers, so their memory cannot be reused for other bars while
-// remembered; it is bounded by entries and forgets an arbitrary one when
-// full.
+// remembered; it is bounded by entries and by the bytes it pins (bars and
+// rows), and forgets arbitrary entries when over either bound.
 type barsMemo struct {
-	mu  sync.RWMutex
-	m   map[barsKey]barsEntry
-	max int
+	mu       sync.RWMutex
+	m        map[barsKey]barsEntry
+	max      int
+	maxBytes int
+	bytes    int
 }
 
 type barsKey struct {
@@ -34,11 +36,15 @@ type barsEntry struct {
 	json []byte
 }
 
+func (e barsEntry) cost() int { return len(e.bars)*int(unsafe.Sizeof(market.Bar{})) + len(e.json) }
+
 // minMemoBars is the fewest bars worth remembering: fewer render in
 // microseconds.
 const minMemoBars = 64
 
-func newBarsMemo(max int) *barsMemo { return &barsMemo{m: map[barsKey]barsEntry{}, max: max} }
+func newBarsMemo(max, maxBytes int) *barsMemo {
+	return &barsMemo{m: map[barsKey]barsEntry{}, max: max, maxBytes: maxBytes}
+}
 
 // rows returns the JSON array of t's bars, rendered once per slice.
 func (m *barsMemo) rows(b []byte, t barTable) []byte {
@@ -47,22 +53,31 @@ func (m *barsMemo) rows(b []byte, t barTable) []byte {
 	}
 	k := barsKey{data: unsafe.SliceData(t.bars), n: len(t.bars), div: t.div}
 	m.mu.RLock()
-	e, ok := m.m[k]
+	hit, ok := m.m[k]
 	m.mu.RUnlock()
 	if ok {
-		return append(b, e.json...)
+		return append(b, hit.json...)
 	}
 	start := len(b)
 	b = t.appendJSON(b)
-	js := append([]byte(nil), b[start:]...)
+	e := barsEntry{bars: t.bars, json: append([]byte(nil), b[start:]...)}
+	if e.cost() > m.maxBytes/4 {
+		return b // too big to be worth pinning
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, ok := m.m[k]; !ok && len(m.m) >= m.max {
-		for old := range m.m {
-			delete(m.m, old)
+	if old, ok := m.m[k]; ok {
+		m.bytes -= old.cost()
+		delete(m.m, k)
+	}
+	for key, old := range m.m {
+		if len(m.m) < m.max && m.bytes+e.cost() <= m.maxBytes {
 			break
 		}
+		m.bytes -= old.cost()
+		delete(m.m, key)
 	}
-	m.m[k] = barsEntry{bars: t.bars, json: js}
+	m.m[k] = e
+	m.bytes += e.cost()
 	return b
 }

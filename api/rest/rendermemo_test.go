@@ -7,7 +7,7 @@ import (
 
 func TestBarsMemo(t *testing.T) {
 	t.Parallel()
-	m := newBarsMemo(2)
+	m := newBarsMemo(2, 1<<24)
 	bars := yearOfBars("VNM", 100)
 	want := string(barTable{bars: bars}.appendJSON(nil))
 	if got := string(m.rows([]byte("x"), barTable{bars: bars})); got != "x"+want {
@@ -37,5 +37,24 @@ func TestBarsMemo(t *testing.T) {
 		if k.n == 10 {
 			t.Fatal("a short series was remembered")
 		}
+	}
+}
+
+func TestBarsMemoByteBound(t *testing.T) {
+	t.Parallel()
+	one := barsEntry{bars: yearOfBars("VNM", 100), json: barTable{bars: yearOfBars("VNM", 100)}.appendJSON(nil)}.cost()
+	m := newBarsMemo(100, 3*one+one/2)
+	for range 6 {
+		m.rows(nil, barTable{bars: yearOfBars("VNM", 100)})
+		if m.bytes > m.maxBytes {
+			t.Fatalf("memo pins %d bytes, bound %d", m.bytes, m.maxBytes)
+		}
+	}
+	if len(m.m) != 3 {
+		t.Fatalf("%d series remembered, want 3", len(m.m))
+	}
+	m.rows(nil, barTable{bars: yearOfBars("VNM", 500)}) // over a quarter of the bound
+	if len(m.m) != 3 {
+		t.Fatal("a series over a quarter of the bound was remembered")
 	}
 }

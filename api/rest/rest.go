@@ -55,7 +55,7 @@ type Server struct {
 
 // New returns the REST handlers.
 func New(cfg Config) *Server {
-	s := &Server{svc: cfg.Service, snap: cfg.Snapshot, cal: cfg.Calendar, now: cfg.Now, log: cfg.Logger, bars: newBarsMemo(memoSeries)}
+	s := &Server{svc: cfg.Service, snap: cfg.Snapshot, cal: cfg.Calendar, now: cfg.Now, log: cfg.Logger, bars: newBarsMemo(memoSeries, memoBytes)}
 	if s.cal == nil {
 		s.cal = market.DefaultCalendar()
 	}
@@ -81,9 +81,12 @@ func (s *Server) Register(r *mux.Router) {
 	}
 }
 
-// memoSeries bounds the bar series whose rendered rows are remembered
-// (about 60 KB each for a year of daily bars).
-const memoSeries = 128
+// The bounds of the bar series whose rendered rows are remembered: a year
+// of daily bars pins about 60 KB.
+const (
+	memoSeries = 512
+	memoBytes  = 64 << 20
+)
 
 // prefix is the API version every route lives under.
 const prefix = "/v1"
