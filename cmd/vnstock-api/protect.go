@@ -10,6 +10,7 @@ import (
 	"github.com/vnstock-api/vnstock-api/api/auth"
 	"github.com/vnstock-api/vnstock-api/api/metrics"
 	"github.com/vnstock-api/vnstock-api/hub"
+	"github.com/vnstock-api/vnstock-api/storage/ratelimit"
 )
 
 // protection is the auth, limits, usage and metrics of one server.
@@ -93,4 +94,26 @@ func (p *protection) graphAuth(ctx context.Context, key string) (context.Context
 		return ctx, &auth.Error{Status: 403, Code: "forbidden", Msg: "the API key lacks the read scope"}
 	}
 	return auth.WithPrincipal(ctx, pr), nil
+}
+
+// sharedLimiter adapts the Redis limiter (one limit across instances) to
+// the Guard.
+type sharedLimiter struct{ r *ratelimit.Redis }
+
+func (l sharedLimiter) Allow(ctx context.Context, subject string, lim auth.Limit) (auth.Decision, error) {
+	d, err := l.r.Allow(ctx, subject, lim.RPS, lim.Burst, lim.Daily)
+	if err != nil {
+		return auth.Decision{}, err
+	}
+	return auth.Decision{Allowed: d.Allowed, Limit: lim.Burst, Remaining: d.Remaining, Reset: d.Reset,
+		RetryAfter: d.RetryAfter, Quota: d.Quota}, nil
+}
+
+// limiter is the deployment's shared limiter when it has Redis, else nil
+// (the Guard then limits in-process).
+func (s *server) limiter() auth.Limiter {
+	if s.redis == nil || s.redis.client == nil {
+		return nil
+	}
+	return sharedLimiter{ratelimit.New(s.redis.client, "")}
 }

@@ -114,7 +114,7 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger) (*server, erro
 	if s.store, err = openStore(ctx, cfg, log); err != nil {
 		return nil, err
 	}
-	if s.prot, err = newProtection(cfg, s.store, nil, log); err != nil {
+	if s.prot, err = newProtection(cfg, s.store, s.limiter(), log); err != nil {
 		s.closeStore()
 		return nil, err
 	}
