@@ -43,18 +43,18 @@ func TestBarsMemo(t *testing.T) {
 func TestBarsMemoByteBound(t *testing.T) {
 	t.Parallel()
 	one := barsEntry{bars: yearOfBars("VNM", 100), json: barTable{bars: yearOfBars("VNM", 100)}.appendJSON(nil)}.cost()
-	m := newBarsMemo(100, 3*one+one/2)
+	m := newBarsMemo(100, 4*one+one/2)
 	for range 6 {
 		m.rows(nil, barTable{bars: yearOfBars("VNM", 100)})
 		if m.bytes > m.maxBytes {
 			t.Fatalf("memo pins %d bytes, bound %d", m.bytes, m.maxBytes)
 		}
 	}
-	if len(m.m) != 3 {
-		t.Fatalf("%d series remembered, want 3", len(m.m))
+	if len(m.m) != 4 {
+		t.Fatalf("%d series remembered, want 4", len(m.m))
 	}
 	m.rows(nil, barTable{bars: yearOfBars("VNM", 500)}) // over a quarter of the bound
-	if len(m.m) != 3 {
+	if len(m.m) != 4 {
 		t.Fatal("a series over a quarter of the bound was remembered")
 	}
 }
