@@ -26,6 +26,7 @@ func seed(f *testing.F, names ...string) {
 		if err != nil {
 			f.Fatal(err)
 		}
+		b = shorten(b)
 		f.Add(b)
 		if i == 0 {
 			f.Add(b[:len(b)/2])
@@ -35,6 +36,20 @@ func seed(f *testing.F, names ...string) {
 		`[{"t":["1"],"o":[1],"h":[1],"l":[1],"c":[1],"v":["x"]}]`, `{"data":{"content":[1]}}`} {
 		f.Add([]byte(s))
 	}
+}
+
+// shorten keeps the first two elements of a JSON array: the fuzzer
+// minimises every new input, which is slow for kilobytes of JSON.
+func shorten(b []byte) []byte {
+	var arr []json.RawMessage
+	if json.Unmarshal(b, &arr) != nil || len(arr) <= 2 {
+		return b
+	}
+	out, err := json.Marshal(arr[:2])
+	if err != nil {
+		return b
+	}
+	return out
 }
 
 // checkErr fails unless err is nil, a *market.SchemaError naming its field,
@@ -74,7 +89,15 @@ func frameOK(t *testing.T, fr *market.Frame) {
 }
 
 func FuzzParseGapChart(f *testing.F) {
-	seed(f, "reconstructed_ohlcv_1D_VCI_2024-01-02_2024-03-21.json")
+	var env struct {
+		Payload json.RawMessage `json:"payload"`
+	}
+	if err := json.Unmarshal(readTestdata(f, "ohlcv_1m_FPT.json"), &env); err != nil {
+		f.Fatal(err)
+	}
+	f.Add([]byte(env.Payload))
+	f.Add(chartBody(3))
+	seed(f)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		bars, err := ParseGapChart(b, "", "VCI", market.Interval1D)
 		checkErr(t, err, market.ErrNotFound)
@@ -183,8 +206,27 @@ func FuzzParseGraphQLRatios(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	body := graphQLAnswer(f, envelope)
-	f.Add(body[:4000])
+	// Two recorded records cut to a few keys: the fuzzer minimises every
+	// new input, which is slow for kilobytes of JSON.
+	var env struct {
+		Ratios []map[string]any `json:"ratios"`
+	}
+	if err := json.Unmarshal(envelope, &env); err != nil {
+		f.Fatal(err)
+	}
+	var small []map[string]any
+	for _, r := range env.Ratios[:2] {
+		m := map[string]any{}
+		for _, k := range []string{"ticker", "yearReport", "lengthReport", "pe", "roe", "BSA1", "acp"} {
+			m[k] = r[k]
+		}
+		small = append(small, m)
+	}
+	two, err := json.Marshal(map[string]any{"ratios": small})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(graphQLAnswer(f, two))
 	f.Add([]byte(`{"data":{"CompanyFinancialRatio":{"ratio":[{"yearReport":2025,"lengthReport":3,"pe":1}]}}}`))
 	f.Add([]byte(`{"data":null,"errors":[{"message":"boom"}]}`))
 	f.Add([]byte(`{"data":{"CompanyFinancialRatio":{"ratio":[{"yearReport":"x"}]}}}`))
