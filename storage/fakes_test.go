@@ -25,6 +25,15 @@ func newMemStore() *memStore {
 	return &memStore{bars: map[storage.SeriesKey]map[int64]market.Bar{}, cov: map[storage.SeriesKey][]storage.Range{}, docs: map[string]storage.Doc{}}
 }
 
+// forget drops everything stored.
+func (m *memStore) forget() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	clear(m.bars)
+	clear(m.cov)
+	clear(m.docs)
+}
+
 func (m *memStore) UpsertBars(_ context.Context, key storage.SeriesKey, bars []market.Bar) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
