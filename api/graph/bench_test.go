@@ -14,7 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/executor"
 	"github.com/coder/websocket"
+
+	"github.com/vnstock-api/vnstock-api/api/graph/internal/gen"
 
 	"github.com/vnstock-api/vnstock-api/hub"
 	"github.com/vnstock-api/vnstock-api/market"
@@ -250,4 +254,51 @@ func publishAt(b *testing.B, e *env, rate int, d time.Duration) {
 		next = next.Add(interval)
 		time.Sleep(time.Until(next))
 	}
+}
+
+// BenchmarkRenderQuote compares what one subscriber pays per quote item:
+// gqlgen's execution of the selection (the per-subscriber path) against a
+// hit in the shared render cache (every subscriber after the first).
+func BenchmarkRenderQuote(b *testing.B) {
+	e := newEnv(b)
+	ctx := graphql.StartOperationTrace(context.Background())
+	oc, errs := executor.New(e.h.es).CreateOperationContext(ctx, &graphql.RawParams{
+		Query: `subscription { quotes(group: "VN30") { symbol price change volume bid { price volume } ask { price volume } seq ts } }`,
+	})
+	if errs != nil {
+		b.Fatal(errs)
+	}
+	rd, err := gen.NewRenderer(e.h.es, oc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	field, err := rd.SubscriptionField()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx = graphql.WithOperationContext(ctx, oc)
+	ev := hub.NewEvent("quote:VNM", 7, 1742526900000, []byte(quoteJSON(e, "VNM", 68200)))
+	s := &sharedSub{h: e.h, rd: rd, field: field, shape: &shape{}}
+	b.Run("gqlgen-execution", func(b *testing.B) {
+		v, err := decodeEvent(ev)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var buf bytes.Buffer
+		b.ReportAllocs()
+		for b.Loop() {
+			buf.Reset()
+			rctx := graphql.WithResponseContext(ctx, e.h.presentError, graphql.DefaultRecover)
+			m, _ := rd.Marshal(rctx, field.Selections, v)
+			m.MarshalGQL(&buf)
+		}
+	})
+	b.Run("shared-cache-hit", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := s.shape.get(ev, func() ([]byte, error) { return s.render(ctx, ev) }); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

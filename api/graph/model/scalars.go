@@ -37,7 +37,10 @@ func UnmarshalTime(v any) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, market.Invalid("time", "%q is not RFC 3339 (2024-01-02T09:15:00+07:00)", s)
 	}
-	return t.In(market.ICT), nil
+	if t = t.In(market.ICT); t.Year() < 1 || t.Year() > 9999 {
+		return time.Time{}, market.Invalid("time", "%q is outside years 1 to 9999 in +07:00", s)
+	}
+	return t, nil
 }
 
 // MarshalDate writes t's day in ICT as YYYY-MM-DD.
@@ -56,6 +59,9 @@ func UnmarshalDate(v any) (time.Time, error) {
 	t, err := time.ParseInLocation(time.DateOnly, s, market.ICT)
 	if err != nil {
 		return time.Time{}, market.Invalid("date", "%q is not YYYY-MM-DD", s)
+	}
+	if t.Year() < 1 {
+		return time.Time{}, market.Invalid("date", "%q is before year 1", s)
 	}
 	return t, nil
 }
