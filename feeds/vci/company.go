@@ -211,8 +211,11 @@ func parseRelationship(body []byte, sym market.Symbol) (*market.Frame, error) {
 			if kind == nil {
 				kind = part.kind
 			}
-			pct, _ := r.float("ownedPercentage")
-			f.Rows = append(f.Rows, []any{string(sym), r.get("rightOrganNameVi"), numCell(pct), r.get("rightOrganCode"), kind})
+			var pct any
+			if v, ok := r.float("ownedPercentage"); ok {
+				pct = numCell(v)
+			}
+			f.Rows = append(f.Rows, []any{string(sym), r.get("rightOrganNameVi"), pct, r.get("rightOrganCode"), kind})
 		}
 	}
 	return f, nil

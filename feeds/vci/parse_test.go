@@ -151,6 +151,9 @@ func TestKRXCode(t *testing.T) {
 			t.Errorf("detectAsset(%s) = %s", c.sym, a)
 		}
 	}
+	// vnstock's shape rules: 3 letters a stock, 8 characters a covered
+	// warrant (so the ETF E1VFVN30 reads as one; the chart call is the same),
+	// the short alias HNX a stock, not an index.
 	for sym, want := range map[market.Symbol]string{"VCI": market.AssetEquity, "VNINDEX": market.AssetIndex,
 		"CFPT2513": market.AssetWarrant, "HNX": market.AssetEquity, "E1VFVN30": market.AssetWarrant} {
 		if a := detectAsset(sym); a != want {

@@ -200,6 +200,8 @@ func TestInvalidQueries(t *testing.T) {
 		{Capability: market.CapOHLCV, Symbol: "VCI", Interval: "2h"},
 		{Capability: market.CapBoard},
 		{Capability: market.CapOHLCV, Symbol: "VN30F2513"},
+		{Capability: market.CapOHLCV},
+		{Capability: market.CapCompany},
 	} {
 		if _, err := f.src.Fetch(context.Background(), q); !errors.Is(err, market.ErrInvalid) {
 			t.Errorf("%s: %v, want ErrInvalid", q.Key(), err)

@@ -59,6 +59,9 @@ type instrument struct {
 // market.Asset* constants; futures codes in the legacy form (VN30F2506,
 // VN30F1M) are converted to KRX codes (41I1F6000) as of now.
 func resolve(sym market.Symbol, asset string, now time.Time) (instrument, error) {
+	if sym == "" {
+		return instrument{}, market.Invalid("symbol", "must not be empty")
+	}
 	if asset == "" {
 		asset = detectAsset(sym)
 	}
