@@ -11,17 +11,23 @@ import (
 // maxBody bounds a POST body (one operation or a batch).
 const maxBody = 1 << 20
 
-// isBatch reads the body (restoring it for whoever reads next) and reports
-// whether it is a JSON array: a batch of operations.
-func isBatch(r *http.Request) bool {
+// errTooLarge refuses a body over maxBody.
+var errTooLarge = fmt.Errorf("request body is larger than %d bytes", maxBody)
+
+// readBody reads a POST body (restoring it for whoever reads next) and
+// reports whether it is a JSON array: a batch of operations.
+func readBody(r *http.Request) (batch bool, err error) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	_ = r.Body.Close()
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	if err != nil {
-		return false
+		return false, fmt.Errorf("read body: %w", err)
+	}
+	if len(body) > maxBody {
+		return false, errTooLarge
 	}
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
-	return len(trimmed) > 0 && trimmed[0] == '['
+	return len(trimmed) > 0 && trimmed[0] == '[', nil
 }
 
 // serveBatch runs a batch (`[{"query":...},{"query":...}]`) operation by
@@ -29,10 +35,6 @@ func isBatch(r *http.Request) bool {
 // in order. A batch longer than MaxBatch is refused whole.
 func (h *Handler) serveBatch(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	if len(body) > maxBody {
-		writeGraphQLError(w, http.StatusRequestEntityTooLarge, CodeBadUserInput, fmt.Sprintf("request body is larger than %d bytes", maxBody))
-		return
-	}
 	var ops []json.RawMessage
 	if err := json.Unmarshal(body, &ops); err != nil {
 		writeGraphQLError(w, http.StatusBadRequest, CodeBadUserInput, "batch is not a JSON array of operations: "+err.Error())

@@ -51,24 +51,7 @@ func TestGraphiQLOffline(t *testing.T) {
 	}
 	e := newEnv(t)
 	publish(t, e, "quote:VNM", quoteJSON(e, "VNM", 68200), 1742526900000)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox,
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"))
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	defer cancelCtx()
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	log := &requestLog{}
-	if err := listen(ctx, log); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*"}}}); err != nil {
-		t.Fatal(err)
-	}
+	ctx, log := startBrowser(t, chrome)
 	if err := chromedp.Do(ctx, chromedp.Navigate(e.url), chromedp.WaitVisible(".graphiql-execute-button")); err != nil {
 		t.Fatalf("open GraphiQL: %v (page errors: %v)", err, log.errors)
 	}
@@ -113,6 +96,31 @@ func TestGraphiQLOffline(t *testing.T) {
 	if len(log.errors) > 0 {
 		t.Errorf("page errors: %v", log.errors)
 	}
+}
+
+// startBrowser starts headless Chromium with every request intercepted
+// (outside ones fail) and name resolution limited to 127.0.0.1.
+func startBrowser(t *testing.T, chrome string) (context.Context, *requestLog) {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox,
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	t.Cleanup(cancelCtx)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(cancel)
+	log := &requestLog{}
+	if err := listen(ctx, log); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*"}}}); err != nil {
+		t.Fatal(err)
+	}
+	return ctx, log
 }
 
 // listen fails every non-local request (Fetch interception) and records

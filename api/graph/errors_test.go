@@ -163,6 +163,8 @@ func TestBatch(t *testing.T) {
 		len(got[2].Errors) != 1 || got[2].Errors[0].code() != "GRAPHQL_VALIDATION_FAILED" {
 		t.Fatalf("batch answers %+v", got)
 	}
+	var tooLarge gqlResult
+	postJSON(t, e.url, `{"query":"{ indices { count } }","pad":"`+strings.Repeat("x", maxBody)+`"}`, 413, &tooLarge)
 	var refused gqlResult
 	postJSON(t, e.url, `[{"query":"{ indices { count } }"},{"query":"{ indices { count } }"},{"query":"{ indices { count } }"},{"query":"{ indices { count } }"}]`, 400, &refused)
 	if len(refused.Errors) != 1 || !strings.Contains(refused.Errors[0].Message, "1 to 3 operations, not 4") {

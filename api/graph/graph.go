@@ -196,9 +196,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.explorer.serve(w, r) {
 		return
 	}
-	if r.Method == http.MethodPost && isBatch(r) {
-		h.serveBatch(w, r)
-		return
+	if r.Method == http.MethodPost {
+		batch, err := readBody(r)
+		switch {
+		case errors.Is(err, errTooLarge):
+			writeGraphQLError(w, http.StatusRequestEntityTooLarge, CodeBadUserInput, err.Error())
+			return
+		case err != nil:
+			writeGraphQLError(w, http.StatusBadRequest, CodeBadUserInput, err.Error())
+			return
+		case batch:
+			h.serveBatch(w, r)
+			return
+		}
 	}
 	ctx, ok := h.authenticate(w, r)
 	if !ok {

@@ -33,29 +33,7 @@ func TestSlowSubscriberEnded(t *testing.T) {
 			cl.subscribe("s", query, nil)
 			syncStream(t, e, cl, "s", "trade:VNM")
 		}
-		var fastGot atomic.Int64
-		var lastSeq atomic.Uint64
-		readDone := make(chan struct{})
-		go func() { // the fast client keeps reading
-			defer close(readDone)
-			for {
-				m, err := fast.read(20 * time.Second)
-				if err != nil {
-					return
-				}
-				if m.Type != fast.dataType() {
-					t.Errorf("the fast client got %s %s", m.Type, m.Payload)
-				}
-				var p struct {
-					Data struct{ Trades []struct{ Seq uint64 } }
-				}
-				_ = json.Unmarshal(m.Payload, &p)
-				for _, tr := range p.Data.Trades {
-					fastGot.Add(1)
-					lastSeq.Store(tr.Seq)
-				}
-			}
-		}()
+		fastGot, lastSeq, readDone := readTrades(t, fast)
 		pad := strings.Repeat("x", 1024)
 		var published int64
 		var head uint64
@@ -106,6 +84,33 @@ func publishTrade(t testing.TB, e *env, price int64, pad string) uint64 {
 		t.Fatal(err)
 	}
 	return seq
+}
+
+// readTrades counts the trades cl receives (and the last seq) until its
+// connection ends; a message other than data fails the test.
+func readTrades(t *testing.T, cl *wsClient) (got *atomic.Int64, lastSeq *atomic.Uint64, done chan struct{}) {
+	got, lastSeq, done = new(atomic.Int64), new(atomic.Uint64), make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			m, err := cl.read(20 * time.Second)
+			if err != nil {
+				return
+			}
+			if m.Type != cl.dataType() {
+				t.Errorf("the fast client got %s %s", m.Type, m.Payload)
+			}
+			var p struct {
+				Data struct{ Trades []struct{ Seq uint64 } }
+			}
+			_ = json.Unmarshal(m.Payload, &p)
+			for _, tr := range p.Data.Trades {
+				got.Add(1)
+				lastSeq.Store(tr.Seq)
+			}
+		}
+	}()
+	return got, lastSeq, done
 }
 
 // connectSmallBuffer connects with a small kernel receive buffer, so that

@@ -34,10 +34,9 @@ const client = createClient({ url: process.argv[2], webSocketImpl: WebSocket, co
 })().catch((e) => { console.error('client error', e); process.exit(1); });
 `
 
-// The npm graphql-ws client, run by node, subscribes and queries over
-// graphql-transport-ws. Skipped when node or the npm registry is missing,
-// unless VNSTOCK_INTEGRATION=1.
-func TestNodeGraphQLWSClient(t *testing.T) {
+// installGraphQLWS installs the npm graphql-ws client (and ws) into a
+// temporary directory and returns node's path and the directory.
+func installGraphQLWS(t *testing.T) (node, dir string) {
 	integration := os.Getenv("VNSTOCK_INTEGRATION") == "1"
 	node, err1 := exec.LookPath("node")
 	npm, err2 := exec.LookPath("npm")
@@ -47,20 +46,31 @@ func TestNodeGraphQLWSClient(t *testing.T) {
 		}
 		t.Skip("node/npm not installed")
 	}
-	dir := t.TempDir()
+	dir = t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	install := exec.CommandContext(ctx, npm, "install", "--no-audit", "--no-fund", "--silent", "--prefix", dir, "graphql-ws@5.16.2", "ws@8.18.0", "graphql@16.11.0")
+	install := exec.CommandContext(ctx, npm, "install", "--no-audit", "--no-fund", "--silent", "--prefix", dir,
+		"graphql-ws@5.16.2", "ws@8.18.0", "graphql@16.11.0")
 	if out, err := install.CombinedOutput(); err != nil {
 		if integration {
 			t.Fatalf("npm install: %v\n%s", err, out)
 		}
 		t.Skipf("npm install failed (offline?): %v", err)
 	}
+	return node, dir
+}
+
+// The npm graphql-ws client, run by node, subscribes and queries over
+// graphql-transport-ws. Skipped when node or the npm registry is missing,
+// unless VNSTOCK_INTEGRATION=1.
+func TestNodeGraphQLWSClient(t *testing.T) {
+	node, dir := installGraphQLWS(t)
 	script := filepath.Join(dir, "client.js")
 	if err := os.WriteFile(script, []byte(nodeClient), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
 	keys := make(chan string, 4)
 	e := newEnv(t, func(c *Config, _ *hub.Config) {
 		c.Authenticate = func(ctx context.Context, key string) (context.Context, error) { keys <- key; return ctx, nil }
