@@ -40,9 +40,15 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &fe) {
 		msg, field = fe.Error(), fe.Field
 	}
-	if status == http.StatusInternalServerError {
+	switch {
+	case status == http.StatusInternalServerError:
 		s.log.Error("request failed", "path", r.URL.Path, "err", err)
 		msg = "internal error"
+	case status >= 500:
+		// Upstream failures stay in the log: their text names hosts and
+		// addresses a client has no use for.
+		s.log.Warn("upstream failed", "path", r.URL.Path, "code", code, "err", err)
+		msg = upstreamMessage(code)
 	}
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
@@ -62,6 +68,19 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// upstreamMessage is the client-facing text of an upstream error code.
+func upstreamMessage(code string) string {
+	switch code {
+	case "upstream_timeout":
+		return "the upstream sources did not answer in time and nothing is stored for this request; retry later"
+	case "upstream_bad_response":
+		return "the upstream sources answered with data that did not parse and nothing is stored for this request"
+	case "canceled":
+		return "the request was canceled"
+	}
+	return "the upstream sources are unavailable and nothing is stored for this request; retry later"
 }
 
 // retryAfterSeconds is the hint sent with 503: the upstream breakers and
