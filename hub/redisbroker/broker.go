@@ -40,6 +40,11 @@ type Config struct {
 	QueueLen int
 	// BatchSize is the most events one publish script carries. Default 256.
 	BatchSize int
+	// Publishers is the number of publish scripts in flight at once, so
+	// that building one batch overlaps Redis running another. Publish
+	// returns after its event is in Redis, so one caller's events keep
+	// their order. Default 2.
+	Publishers int
 	// Heartbeat is how often the broker checks its pub/sub link and the
 	// epoch. Default 1 s; the link is declared lost after 3 heartbeats of
 	// silence.
@@ -66,6 +71,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.BatchSize <= 0 {
 		c.BatchSize = 256
+	}
+	if c.Publishers <= 0 {
+		c.Publishers = 2
 	}
 	if c.Heartbeat <= 0 {
 		c.Heartbeat = time.Second
@@ -137,12 +145,13 @@ type Broker struct {
 	stop    chan struct{} // closed by Close
 	closed  atomic.Bool
 	wg      sync.WaitGroup // every goroutine but delivery
-	pubDone chan struct{}  // closed when the publisher exited
+	pubDone chan struct{}  // closed when every publisher exited
+	pubMu   sync.Mutex     // serialises local publishing and leaving it
 	delDone chan struct{}  // closed when delivery exited
 	started bool
 	d       hub.Deliverer
 	routedD hub.RoutedDeliverer // d, when it is one
-	trim    *trimmer            // publisher goroutine only
+	trim    *trimmer
 	pubLast atomic.Uint64       // the highest seq the publisher got back
 }
 
@@ -194,7 +203,7 @@ func (b *Broker) Start(d hub.Deliverer) error {
 	up := make(chan struct{})
 	go b.deliverLoop()
 	b.wg.Add(5)
-	go b.publishLoop()
+	go b.publishers()
 	go b.linkLoop(up)
 	go b.routeLoop()
 	go b.heartbeatLoop()

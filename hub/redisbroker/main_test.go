@@ -81,3 +81,34 @@ func testPrefix(t *testing.T, c redis.UniversalClient) string {
 	})
 	return p
 }
+
+// openBenchRedis is openRealRedis for benchmarks.
+func openBenchRedis(b *testing.B) redis.UniversalClient {
+	b.Helper()
+	opt, err := redis.ParseURL(testRedisURL())
+	if err != nil {
+		b.Fatal(err)
+	}
+	opt.PoolSize = 16
+	c := redis.NewClient(opt)
+	if err := c.Ping(context.Background()).Err(); err != nil {
+		_ = c.Close()
+		b.Skipf("redis at %s unreachable: %v", testRedisURL(), err)
+	}
+	b.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+func benchPrefix(b *testing.B, c redis.UniversalClient) string {
+	var r [6]byte
+	_, _ = rand.Read(r[:])
+	p := "vnstockbench:" + hex.EncodeToString(r[:]) + ":"
+	b.Cleanup(func() {
+		ctx := context.Background()
+		iter := c.Scan(ctx, 0, p+"*", 1000).Iterator()
+		for iter.Next(ctx) {
+			c.Del(ctx, iter.Val())
+		}
+	})
+	return p
+}

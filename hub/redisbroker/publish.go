@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -84,11 +85,21 @@ func (b *Broker) Publish(ctx context.Context, topic string, data []byte, ts int6
 	}
 }
 
+// publishers runs Config.Publishers publish loops and closes pubDone when
+// they all ended.
+func (b *Broker) publishers() {
+	defer b.wg.Done()
+	var wg sync.WaitGroup
+	for range b.cfg.Publishers {
+		wg.Go(b.publishLoop)
+	}
+	wg.Wait()
+	close(b.pubDone)
+}
+
 // publishLoop batches what is waiting and publishes it; at Close it
 // publishes what was accepted and exits.
 func (b *Broker) publishLoop() {
-	defer b.wg.Done()
-	defer close(b.pubDone)
 	batch := make([]*pubReq, 0, b.cfg.BatchSize)
 	for {
 		select {
@@ -124,11 +135,9 @@ func (b *Broker) drainPub(batch []*pubReq) []*pubReq {
 
 // publishBatch publishes through Redis, or locally while Redis is away.
 func (b *Broker) publishBatch(ctx context.Context, batch []*pubReq) {
-	if b.localMode() {
-		if err := b.leaveLocal(ctx); err != nil {
-			b.publishLocal(batch)
-			return
-		}
+	if b.localMode() && !b.tryLeaveLocal(ctx) {
+		b.publishLocal(batch)
+		return
 	}
 	err := b.publishRedis(ctx, batch)
 	if isNoEpoch(err) {
@@ -195,8 +204,9 @@ func (b *Broker) publishRedis(ctx context.Context, batch []*pubReq) error {
 		top = max(top, uint64(seqs[i]))
 		r.reply(uint64(seqs[i]), nil)
 	}
-	b.pubLast.Store(max(top, last))
-	b.trim.observe(now, max(top, last), len(batch), bytes)
+	for cur := b.pubLast.Load(); top > cur && !b.pubLast.CompareAndSwap(cur, top); cur = b.pubLast.Load() {
+	}
+	b.trim.observe(b.cfg.Now(), max(top, last), len(batch), bytes) // after the script: no seq is newer than its sample
 	return nil
 }
 
@@ -204,6 +214,8 @@ func (b *Broker) publishRedis(ctx context.Context, batch []*pubReq) error {
 // first local seq since Redis was in sync starts a local epoch: these seqs
 // are in no shared history.
 func (b *Broker) publishLocal(batch []*pubReq) {
+	b.pubMu.Lock()
+	defer b.pubMu.Unlock()
 	b.mu.Lock()
 	if !b.minted {
 		b.minted = true
@@ -231,9 +243,17 @@ func (b *Broker) localMode() bool {
 	return b.pubLocal
 }
 
-// leaveLocal re-synchronises with Redis from the publisher (the only
-// goroutine that mints local seqs, so no local seq can follow the counter's
-// raise): a new epoch when seqs were minted, the counter above them.
+// tryLeaveLocal reports whether publishing may go through Redis again,
+// re-synchronising first if it still goes local.
+func (b *Broker) tryLeaveLocal(ctx context.Context) bool {
+	b.pubMu.Lock()
+	defer b.pubMu.Unlock()
+	return !b.localMode() || b.leaveLocal(ctx) == nil
+}
+
+// leaveLocal re-synchronises with Redis, under pubMu (so no local seq can
+// follow the counter's raise): a new epoch when seqs were minted, the
+// counter above them.
 func (b *Broker) leaveLocal(ctx context.Context) error {
 	b.mu.Lock()
 	due := b.linkUp || !b.cfg.Now().Before(b.nextProbe)

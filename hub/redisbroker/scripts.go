@@ -41,20 +41,29 @@ for f = 1, nf do
   held[f] = (cur == ARGV[i+1])
   i = i + 3
 end
-local out = {}
-while i <= #ARGV do
-  local f = tonumber(ARGV[i])
-  if f == 0 or held[f] then
-    local id = string.format('%d', redis.call('INCR', KEYS[1]))
+local out, last, n, minid = {}, {}, #ARGV, ARGV[2]
+while i <= n do
+  local f, topic = ARGV[i], ARGV[i+1]
+  if f == '0' or held[tonumber(f)] then
+    local seq = redis.call('INCR', KEYS[1])
+    local id = string.format('%d', seq)
     local msg = id .. ':' .. ARGV[i+2] .. ':' .. ARGV[i+3]
-    redis.call('XADD', KEYS[3], 'MINID', ARGV[2], id .. '-0', 't', ARGV[i+1], 'm', msg)
-    redis.call('HSET', KEYS[4], ARGV[i+1], msg)
-    redis.call('PUBLISH', ARGV[1] .. ARGV[i+1], msg)
-    out[#out+1] = tonumber(id)
+    redis.call('XADD', KEYS[3], 'MINID', minid, id .. '-0', 't', topic, 'm', msg)
+    redis.call('PUBLISH', ARGV[1] .. topic, msg)
+    last[topic] = msg
+    out[#out+1] = seq
   else
     out[#out+1] = 0
   end
   i = i + 4
+end
+local kv = {}
+for topic, msg in pairs(last) do
+  kv[#kv+1] = topic
+  kv[#kv+1] = msg
+end
+if #kv > 0 then
+  redis.call('HSET', KEYS[4], unpack(kv))
 end
 return out
 `)

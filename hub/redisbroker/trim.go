@@ -1,6 +1,7 @@
 package redisbroker
 
 import (
+	"sync"
 	"time"
 
 	"github.com/vnstock-api/vnstock-api/hub"
@@ -11,8 +12,9 @@ import (
 // events of the last MinAge, whichever reaches further back, but no more
 // than about MaxBytes. Redis streams trim by ID, and IDs are seqs, so the
 // age bound needs to know which seq was current when: the publisher records
-// a (time, seq) sample per interval. Only the publishing goroutine uses it.
+// a (time, seq) sample per interval.
 type trimmer struct {
+	mu        sync.Mutex // publishers share it
 	minEvents uint64
 	minAge    time.Duration
 	maxBytes  float64
@@ -45,6 +47,8 @@ func newTrimmer(c hub.HistoryConfig) *trimmer {
 // observe records that seqs up to last were published by now, n events of
 // size bytes in all.
 func (t *trimmer) observe(now time.Time, last uint64, n, bytes int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	if n > 0 {
 		per := float64(bytes)/float64(n) + 64 // the stream entry's own overhead
 		if t.avgBytes == 0 {
@@ -72,6 +76,8 @@ func (t *trimmer) observe(now time.Time, last uint64, n, bytes int) {
 // minID returns the lowest seq to keep when last is the newest seq, or 0 to
 // keep everything.
 func (t *trimmer) minID(now time.Time, last uint64) uint64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	if last <= t.minEvents {
 		return 0
 	}

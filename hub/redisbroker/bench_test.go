@@ -1,0 +1,64 @@
+package redisbroker
+
+import (
+	"context"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/vnstock-api/vnstock-api/hub"
+)
+
+// countingDeliverer counts delivered events.
+type countingDeliverer struct{ n atomic.Int64 }
+
+func (c *countingDeliverer) Deliver(*hub.Event) { c.n.Add(1) }
+
+// BenchmarkPublish measures events published through Redis (seq, stream,
+// last value, PUBLISH) with many concurrent publishers batched into one
+// script call, and their delivery back over pub/sub to this instance.
+// Real Redis only: miniredis says nothing about Redis's speed.
+func BenchmarkPublish(b *testing.B) {
+	c := openBenchRedis(b)
+	prefix := benchPrefix(b, c)
+	br, err := New(Config{Client: c, Prefix: prefix})
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := &countingDeliverer{}
+	if err := br.Start(d); err != nil {
+		b.Fatal(err)
+	}
+	defer br.Close(context.Background())
+	topics := make([]string, 30)
+	for i := range topics {
+		topics[i] = "quote:S" + strconv.Itoa(i)
+	}
+	if err := br.Subscribe(context.Background(), topics...); err != nil {
+		b.Fatal(err)
+	}
+	payload := []byte(`{"symbol":"VNM","price":61300,"change":300,"volume":1234500,"bid":[{"price":61200,"volume":1000}],"ask":[{"price":61300,"volume":2000}]}`)
+	var i atomic.Int64
+	b.SetParallelism(512)
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			n := i.Add(1)
+			if _, err := br.Publish(context.Background(), topics[n%30], payload, 0); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	elapsed := time.Since(start)
+	deadline := time.Now().Add(30 * time.Second)
+	for d.n.Load() < int64(b.N) && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	total := time.Since(start)
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "published/s")
+	b.ReportMetric(float64(d.n.Load())/total.Seconds(), "delivered/s")
+}
