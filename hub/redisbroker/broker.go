@@ -152,7 +152,7 @@ type Broker struct {
 	d       hub.Deliverer
 	routedD hub.RoutedDeliverer // d, when it is one
 	trim    *trimmer
-	pubLast atomic.Uint64       // the highest seq the publisher got back
+	pubLast atomic.Uint64 // the highest seq the publisher got back
 }
 
 var _ hub.Broker = (*Broker)(nil)
