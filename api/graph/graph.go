@@ -62,8 +62,10 @@ type Config struct {
 	// Stream is the subscription pacing shared with /v1/ws:
 	// FlushInterval is the least time between two messages of one
 	// subscription (what arrives meanwhile is batched and conflated),
-	// Heartbeat the keepalive interval (default 15s) and WriteTimeout the
-	// bound on one write (default 5s) after which a stuck client is closed.
+	// Heartbeat the keepalive interval (default 15s), WriteTimeout the
+	// bound on one write (default 5s) after which a stuck client is closed,
+	// and OnWrite (optional) sees each batch a subscription sends, with the
+	// context the Authenticator returned.
 	Stream         live.Config
 	MaxDepth       int // default 12 (introspection fields are not counted)
 	MaxComplexity  int // default 1,000

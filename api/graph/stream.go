@@ -16,12 +16,13 @@ import (
 // topics end a subscriber whose queue passes its byte limit), and the
 // subscription takes what is pending at most once per FlushInterval.
 type stream struct {
-	sub   *hub.Subscriber
-	flush time.Duration
-	last  time.Time
-	timer *time.Timer
-	items []hub.Item
-	evs   []*hub.Event
+	sub     *hub.Subscriber
+	flush   time.Duration
+	onWrite func(context.Context, []hub.Item) // live.Config.OnWrite (metrics, usage), may be nil
+	last    time.Time
+	timer   *time.Timer
+	items   []hub.Item
+	evs     []*hub.Event
 
 	closeOnce sync.Once
 }
@@ -34,7 +35,7 @@ func (h *Handler) openStream(ctx context.Context, field string, topics []string)
 			return nil, topicError(field, err)
 		}
 	}
-	st := &stream{sub: h.cfg.Hub.NewSubscriber(), flush: h.cfg.Stream.FlushInterval}
+	st := &stream{sub: h.cfg.Hub.NewSubscriber(), flush: h.cfg.Stream.FlushInterval, onWrite: h.cfg.Stream.OnWrite}
 	st.sub.Subscribe(ctx, hub.SubscribeRequest{Topics: topics})
 	// After Subscribe: Close must not run while Subscribe does. (gqlgen
 	// cancels a subscription's context when it ends, so this always runs.)
@@ -60,6 +61,7 @@ func (e *notFoundError) Unwrap() error { return market.ErrNotFound }
 // next waits for the events pending on the stream and returns them in seq
 // order, snapshots first. The slice is reused by the next call.
 func (s *stream) next(ctx context.Context) ([]*hub.Event, error) {
+	clear(s.items) // the previous batch's, kept for wrote
 	for {
 		select {
 		case <-ctx.Done():
@@ -78,7 +80,6 @@ func (s *stream) next(ctx context.Context) ([]*hub.Event, error) {
 			return nil, err
 		}
 		evs, err := s.events(items)
-		clear(items)
 		if err != nil {
 			return nil, err
 		}
@@ -106,6 +107,13 @@ func (s *stream) events(items []hub.Item) ([]*hub.Event, error) {
 		}
 	}
 	return s.evs, nil
+}
+
+// wrote reports the batch next returned last as handed to the client.
+func (s *stream) wrote(ctx context.Context) {
+	if s.onWrite != nil {
+		s.onWrite(ctx, s.items)
+	}
 }
 
 // cooldown waits until FlushInterval has passed since the last batch, so

@@ -75,6 +75,7 @@ func openPipe[T any](ctx context.Context, h *Handler) func(field string, topics 
 			}
 			select {
 			case out <- batch:
+				st.wrote(ctx)
 				return true
 			case <-ctx.Done():
 				return false

@@ -1,9 +1,11 @@
 package graph
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -174,4 +176,41 @@ func syncStream(t *testing.T, e *env, cl *wsClient, id, topic string) {
 			t.Fatal("the subscription never saw a probe")
 		}
 	}
+}
+
+// Config.Stream.OnWrite sees each batch a subscription sends, with the
+// context the Authenticator returned (metrics and usage hang off it).
+func TestOnWrite(t *testing.T) {
+	t.Parallel()
+	variants(t, func(t *testing.T, proto string, shared bool) {
+		type keyCtx struct{}
+		var mu sync.Mutex
+		var seen []string
+		e := newEnv(t, renderMode(shared), func(c *Config, _ *hub.Config) {
+			c.Authenticate = func(ctx context.Context, key string) (context.Context, error) {
+				return context.WithValue(ctx, keyCtx{}, key), nil
+			}
+			c.Stream.OnWrite = func(ctx context.Context, items []hub.Item) {
+				mu.Lock()
+				defer mu.Unlock()
+				for _, it := range items {
+					if it.Event != nil {
+						seen = append(seen, fmt.Sprintf("%v %s %d", ctx.Value(keyCtx{}), it.Event.Topic, it.Event.Seq))
+					}
+				}
+			}
+		})
+		publish(t, e, "index:VNINDEX", `{"code":"VNINDEX","value":1318.6}`, 1)
+		cl := connect(t, e.url, proto, map[string]any{"apiKey": "k1"})
+		cl.subscribe("1", `subscription { index(codes: ["VNINDEX"]) { value seq } }`, nil)
+		cl.nextData("1")
+		publish(t, e, "index:VNINDEX", `{"code":"VNINDEX","value":1319.0}`, 2)
+		cl.nextData("1")
+		waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(seen) == 2 })
+		mu.Lock()
+		defer mu.Unlock()
+		if seen[0] != "k1 index:VNINDEX 1" || seen[1] != "k1 index:VNINDEX 2" {
+			t.Fatalf("OnWrite saw %v", seen)
+		}
+	})
 }
