@@ -24,7 +24,7 @@ func TestScreenshots(t *testing.T) {
 	// is not mostly flashing cells.
 	p := startBinary(t, "127.0.0.1:0", dataDir, "--sim-rate", "40")
 	b := newBrowser(t, 1440, 900)
-	b.do(chromedp.EmulateViewport(1440, 900), chromedp.Navigate("http://" + p.addr + "/?key=" + url.QueryEscape(key)))
+	b.do(chromedp.EmulateViewport(1440, 900), chromedp.Navigate("http://"+p.addr+"/?key="+url.QueryEscape(key)))
 	b.waitFor("board", 5*time.Second, rowsJS+` === 30`)
 	time.Sleep(6 * time.Second) // some trading: volumes, highs and lows, breadth
 	shot(t, b, filepath.Join(dir, "board.png"))
