@@ -8,7 +8,7 @@ transport=${1:-ws} clients=${2:-1000} rate=${3:-2000} duration=${4:-20s}
 port=${PORT:-18090}
 bin=${BIN:-bin/vnstock-api}
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-"$bin" serve --addr "127.0.0.1:$port" --sim-rate "$rate" --log-level warn ${SERVER_FLAGS:-} &
+"$bin" serve --addr "127.0.0.1:$port" --feeds sim --auth off --data-dir "$(mktemp -d)" --sim-rate "$rate" --log-level warn ${SERVER_FLAGS:-} &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.05; done

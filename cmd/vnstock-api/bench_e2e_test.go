@@ -18,7 +18,7 @@ import (
 // ends, and returns its address.
 func startTestServer(t *testing.T) string {
 	t.Helper()
-	cfg, err := parseConfig([]string{"--addr", "127.0.0.1:0", "--sim-rate", "500", "--auth", "off",
+	cfg, err := parseConfig([]string{"--addr", "127.0.0.1:0", "--feeds", "sim", "--sim-rate", "500", "--auth", "off",
 		"--data-dir", t.TempDir()}, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)

@@ -45,7 +45,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", env("VNSTOCK_ADDR", "127.0.0.1:8080"), "listen address (VNSTOCK_ADDR)")
-	feeds := fs.String("feeds", env("VNSTOCK_FEEDS", "sim"), "comma list of live feeds: sim, replay, ssi, kbs, vci; ssi,kbs,vci fail over in the order given (VNSTOCK_FEEDS)")
+	feeds := fs.String("feeds", env("VNSTOCK_FEEDS", "ssi,kbs"), "comma list of live feeds: sim, replay, ssi, kbs, vci; ssi,kbs,vci fail over in the order given (VNSTOCK_FEEDS)")
 	simRate := fs.String("sim-rate", env("VNSTOCK_SIM_RATE", "200"), "sim: VN30 quote updates per second (VNSTOCK_SIM_RATE)")
 	simSeed := fs.String("sim-seed", env("VNSTOCK_SIM_SEED", "1"), "sim: random seed (VNSTOCK_SIM_SEED)")
 	simClock := fs.String("sim-clock", env("VNSTOCK_SIM_CLOCK", "always"), "sim: always (trade around the clock) or real (exchange hours) (VNSTOCK_SIM_CLOCK)")

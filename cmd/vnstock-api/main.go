@@ -5,6 +5,8 @@
 //	vnstock-api bench            load-test a server's WebSocket or SSE fan-out
 //	vnstock-api keys             create, list, rotate and revoke API keys; show usage
 //	vnstock-api migrate          apply the store's migrations
+//	vnstock-api fetch            print one capability as JSON or CSV
+//	vnstock-api doctor           call every upstream once and report what parses
 package main
 
 import (
@@ -42,6 +44,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return keysCmd(ctx, args, getenv, stdout, stderr)
 	case "migrate":
 		return migrateCmd(ctx, getenv, stdout, stderr)
+	case "fetch":
+		return fetchCmd(ctx, args, getenv, stdout, stderr)
+	case "doctor":
+		return doctorCmd(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -49,9 +55,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 }
 
-const usage = `usage: vnstock-api [serve|stream|bench|keys|migrate] [flags]
+const usage = `usage: vnstock-api [serve|stream|bench|keys|migrate|fetch|doctor] [flags]
   serve   run the server (default); flags: vnstock-api serve -h
   stream  print live events as JSON lines: vnstock-api stream --topics quote:VNM,trade:VNM
   bench   load-test a server: vnstock-api bench --url ws://127.0.0.1:8080/v1/ws --clients 1000
   keys    manage API keys: vnstock-api keys create --name me --scopes read,stream
-  migrate apply the store's migrations (DATABASE_URL or the embedded store)`
+  migrate apply the store's migrations (DATABASE_URL or the embedded store)
+  fetch   print a capability: vnstock-api fetch ohlcv symbol=VNM start=2024-01-01 interval=1D
+  doctor  call every upstream endpoint once and report which parse (exit 1 if any fails)`

@@ -134,7 +134,7 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger) (*server, erro
 			WS: s.ws, SSE: s.sse, Web: web.Handler(), Snapshot: h, Ready: s.ready, Degraded: degraded, Logger: log,
 			Admin: s.prot.admin, Metrics: s.prot.metrics.Handler(), Observe: s.prot.metrics.HTTP,
 			Guard: s.prot.guard, CORSOrigins: cfg.CORSOrigins,
-			REST: s.query.rest, OpenAPI: rest.OpenAPIHandler(), Graph: s.query.graph,
+			REST: s.query.rest, OpenAPI: rest.OpenAPIHandler(), Graph: s.query.graph, Docs: web.DocsHandler(),
 		}),
 		ReadHeaderTimeout: 5 * time.Second,
 		IdleTimeout:       120 * time.Second,

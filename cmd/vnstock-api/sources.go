@@ -23,6 +23,7 @@ type upstreams struct {
 	vci      *vci.Source
 	failover *feeds.Failover
 	clients  []*upstream.Resilient
+	all      []feeds.Source // every real upstream source, by itself
 }
 
 // newUpstreams builds the sources from cfg's base URLs. With the sim feed
@@ -47,6 +48,7 @@ func newUpstreams(cfg Config, observe upstream.Observer, log *slog.Logger) (*ups
 		gold.NewBTMC(gold.Config{BaseURL: cfg.URLs["btmc"], Key: cfg.BTMCKey, Doer: doer("btmc")}),
 		vcb.New(vcb.Config{BaseURL: cfg.URLs["vcb"], Doer: doer("vcb")}),
 	}
+	u.all = slices.Clone(sources)
 	routes := feeds.DefaultRoutes()
 	if slices.Contains(cfg.Feeds, "sim") {
 		hist, err := feeds.NewSimHistory(feeds.SimHistoryConfig{Seed: cfg.SimSeed})
