@@ -42,7 +42,7 @@ var fetchPaths = map[string]string{
 	"funds": "/v1/reference/funds", "fund-nav": "/v1/market/funds/{code}/nav",
 	"fund-top-holdings": "/v1/market/funds/{code}/top-holdings", "fund-industry-holdings": "/v1/market/funds/{code}/industry-holdings",
 	"fund-asset-holdings": "/v1/market/funds/{code}/asset-holdings",
-	"balance-sheet": "/v1/fundamental/equity/{symbol}/balance-sheet", "income-statement": "/v1/fundamental/equity/{symbol}/income-statement",
+	"balance-sheet":       "/v1/fundamental/equity/{symbol}/balance-sheet", "income-statement": "/v1/fundamental/equity/{symbol}/income-statement",
 	"cash-flow": "/v1/fundamental/equity/{symbol}/cash-flow", "ratios": "/v1/fundamental/equity/{symbol}/ratios",
 	"gold": "/v1/retail/gold", "exchange-rates": "/v1/retail/exchange-rates",
 }
