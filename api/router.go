@@ -57,6 +57,15 @@ type Deps struct {
 
 // NewRouter returns the server's handler.
 func NewRouter(d Deps) http.Handler {
+	maxBody := d.MaxBody
+	if maxBody <= 0 {
+		maxBody = 1 << 20
+	}
+	return recoverer(d.Logger, SecurityHeaders(CORS(d.CORSOrigins, LimitBody(maxBody, newMux(d)))))
+}
+
+// newMux mounts every route of d.
+func newMux(d Deps) *mux.Router {
 	r := mux.NewRouter()
 	if d.Observe != nil {
 		r.Use(d.Observe)
@@ -84,7 +93,8 @@ func NewRouter(d Deps) http.Handler {
 		r.Handle("/openapi.json", d.OpenAPI).Methods(http.MethodGet, http.MethodHead)
 	}
 	if d.Docs != nil {
-		r.PathPrefix("/docs").Handler(d.Docs).Methods(http.MethodGet, http.MethodHead)
+		r.Handle("/docs", d.Docs).Methods(http.MethodGet, http.MethodHead)
+		r.PathPrefix("/docs/").Handler(d.Docs).Methods(http.MethodGet, http.MethodHead)
 	}
 	mountV1(r, d)
 	if d.Web != nil {
@@ -96,11 +106,7 @@ func NewRouter(d Deps) http.Handler {
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed on "+r.URL.Path, "")
 	})
-	maxBody := d.MaxBody
-	if maxBody <= 0 {
-		maxBody = 1 << 20
-	}
-	return recoverer(d.Logger, SecurityHeaders(CORS(d.CORSOrigins, LimitBody(maxBody, r))))
+	return r
 }
 
 // mountV1 mounts the /v1 surfaces, each group behind the Guard with its
