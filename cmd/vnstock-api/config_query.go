@@ -20,6 +20,7 @@ type queryConfig struct {
 	MaxConnsPerIP int               // VNSTOCK_MAX_CONNS_PER_IP
 	UsageFlush    time.Duration     // VNSTOCK_USAGE_FLUSH
 	Watchlist     []string          // VNSTOCK_WATCHLIST: symbols and @GROUPs the live feeds follow
+	WatchlistFile string            // VNSTOCK_WATCHLIST_FILE: read at start and on SIGHUP; wins over Watchlist
 	Session       string            // VNSTOCK_SESSION: calendar (default) or always
 	PollEvery     time.Duration     // VNSTOCK_POLL_INTERVAL: price-board pollers
 	URLs          map[string]string // VNSTOCK_<SOURCE>_URL: upstream base URLs ("" = the real one)
@@ -50,6 +51,7 @@ func queryFlags(fs *flag.FlagSet, env func(key, def string) string) func(p *pars
 	perIP := fs.String("max-conns-per-ip", env("VNSTOCK_MAX_CONNS_PER_IP", "2000"), "open connections one client IP may hold, 0 = no cap (VNSTOCK_MAX_CONNS_PER_IP)")
 	usage := fs.String("usage-flush", env("VNSTOCK_USAGE_FLUSH", "10s"), "how often usage counters are written to the store (VNSTOCK_USAGE_FLUSH)")
 	watch := fs.String("watchlist", env("VNSTOCK_WATCHLIST", "@VN30"), "symbols and @GROUPs the live upstream feeds follow (VNSTOCK_WATCHLIST)")
+	watchFile := fs.String("watchlist-file", env("VNSTOCK_WATCHLIST_FILE", ""), "file of symbols and @GROUPs, read at start and again on SIGHUP; wins over --watchlist (VNSTOCK_WATCHLIST_FILE)")
 	session := fs.String("session", env("VNSTOCK_SESSION", "calendar"), "calendar: poll upstreams only in trading sessions; always: around the clock (VNSTOCK_SESSION)")
 	poll := fs.String("poll-interval", env("VNSTOCK_POLL_INTERVAL", "2s"), "price-board poll period, 1s to 3s (VNSTOCK_POLL_INTERVAL)")
 	btmcKey := fs.String("btmc-key", env("VNSTOCK_BTMC_KEY", ""), "BTMC gold API key (the public key vnstock uses) (VNSTOCK_BTMC_KEY)")
@@ -63,7 +65,7 @@ func queryFlags(fs *flag.FlagSet, env func(key, def string) string) func(p *pars
 			CORSOrigins: splitList(*cors), WSOrigins: splitList(*wsOrigins),
 			MaxConnsPerIP: int(p.int64("max-conns-per-ip", *perIP)),
 			UsageFlush:    p.duration("usage-flush", *usage),
-			Watchlist:     splitList(*watch), Session: *session,
+			Watchlist:     splitList(*watch), WatchlistFile: *watchFile, Session: *session,
 			PollEvery: p.duration("poll-interval", *poll),
 			URLs:      map[string]string{},
 			BTMCKey:   *btmcKey,

@@ -89,3 +89,15 @@ func firstUpstreamFeed(names []string) string {
 	}
 	return ""
 }
+
+// upstreamChainName names the chain of the upstream feeds in names, e.g.
+// "ssi+kbs".
+func upstreamChainName(names []string) string {
+	var chain []string
+	for _, n := range names {
+		if slices.Contains(upstreamFeeds, n) {
+			chain = append(chain, n)
+		}
+	}
+	return strings.Join(chain, "+")
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -83,7 +84,9 @@ func newQueryHalf(cfg Config, st store, h *hub.Hub, prot *protection, rdb redis.
 		return nil, err
 	}
 	obs := observedService{svc: svc, m: prot.metrics}
-	stream := live.Config{Heartbeat: cfg.Heartbeat, FlushInterval: cfg.FlushInterval, OnWrite: prot.onWrite("graphql")}
+	// A subscription sends at most one message per flush interval, each
+	// rendered by gqlgen: 50 ms keeps thousands of subscribers affordable.
+	stream := live.Config{Heartbeat: cfg.Heartbeat, FlushInterval: max(cfg.FlushInterval, 50*time.Millisecond), OnWrite: prot.onWrite("graphql")}
 	g, err := graph.New(graph.Config{Service: obs, Hub: h, Topics: live.Topics{Dir: market.DefaultDirectory(), NoWildcards: cfg.NoWildcards},
 		Logger: log, Authenticate: prot.graphAuth, OriginPatterns: cfg.WSOrigins, Stream: stream})
 	if err != nil {

@@ -35,7 +35,8 @@ type server struct {
 	store    store
 	prot     *protection
 	query    *queryHalf
-	redis    *scaleOut // nil: one process, memory broker
+	chain    *reloadable // the upstream live feeds, nil when none runs
+	redis    *scaleOut   // nil: one process, memory broker
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -172,7 +173,11 @@ func (s *server) run(ctx context.Context, ln net.Listener) error {
 		stopFeeds()
 		return err
 	}
-	wg.Add(1)
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		s.watchHUP(feedCtx)
+	}()
 	go func() {
 		defer wg.Done()
 		s.prot.usage.Run(feedCtx, s.cfg.UsageFlush, func(err error) { s.log.Warn("usage flush", "err", err) })
@@ -263,7 +268,19 @@ func (s *server) newFeed(name string) (feeds.Feed, error) {
 		if name != firstUpstreamFeed(s.cfg.Feeds) {
 			return nil, nil // part of the chain the first one runs
 		}
-		return newUpstreamChain(s.cfg.Feeds, s.cfg, s.query.upstreams, s.log)
+		items := s.cfg.Watchlist
+		if s.cfg.WatchlistFile != "" {
+			var err error
+			if items, err = readWatchlist(s.cfg.WatchlistFile, market.DefaultDirectory()); err != nil {
+				return nil, err
+			}
+		}
+		s.chain = newReloadable(upstreamChainName(s.cfg.Feeds), items, func(items []string) (feeds.Feed, error) {
+			cfg := s.cfg
+			cfg.Watchlist = items
+			return newUpstreamChain(cfg.Feeds, cfg, s.query.upstreams, s.log)
+		}, s.log)
+		return s.chain, nil
 	case "replay":
 		return feeds.NewReplay(feeds.ReplayConfig{
 			Path: s.cfg.ReplayFile, Speed: s.cfg.ReplaySpeed, Loop: true, Logger: s.log,
