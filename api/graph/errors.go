@@ -69,6 +69,10 @@ func (h *Handler) presentError(ctx context.Context, err error) *gqlerror.Error {
 		h.cfg.Logger.Error("graphql internal error", "path", gerr.Path.String(), "err", cause)
 		gerr.Message = "internal error"
 		code = CodeInternal
+	case code == CodeUpstreamUnavailable:
+		// The upstream's error text names hosts and addresses: log it only.
+		h.cfg.Logger.Warn("graphql upstream failure", "path", gerr.Path.String(), "err", cause)
+		gerr.Message = "the upstream sources are unavailable and nothing is stored for this request; retry later"
 	}
 	if gerr.Extensions == nil {
 		gerr.Extensions = map[string]any{}

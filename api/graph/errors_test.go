@@ -39,7 +39,7 @@ func TestErrorCodes(t *testing.T) {
 		{"bad topic", `{ snapshot(topics: ["quote:XXXX"]) { seq } }`, CodeBadUserInput, "topics", "unknown symbol XXXX"},
 		{"unknown symbol", `{ ohlcv(symbol: "XYZ") { symbol } }`, CodeNotFound, "", "not found"},
 		{"unknown group", `{ group(code: "VN99") { code } }`, CodeNotFound, "", "not found"},
-		{"upstream down", `{ indices { count } }`, CodeUpstreamUnavailable, "", "upstream error"},
+		{"upstream down", `{ indices { count } }`, CodeUpstreamUnavailable, "", "upstream sources are unavailable"},
 		{"unsupported", `{ industries { count } }`, CodeBadUserInput, "", "not supported"},
 		{"internal", `{ funds { count } }`, CodeInternal, "", "internal error"},
 	}
