@@ -38,6 +38,9 @@ func newScaleOut(cfg redisConfig, log *slog.Logger) (*scaleOut, error) {
 	if err != nil {
 		return nil, fmt.Errorf("redis-url: %w", err)
 	}
+	// go-redis logs dial failures itself, many per second while Redis is
+	// away; the broker already reports the outage, so they go to debug.
+	redis.SetLogger(redisLogger{log})
 	so := &scaleOut{cfg: cfg, client: redis.NewClient(opt), log: log}
 	so.broker, err = redisbroker.New(redisbroker.Config{
 		Client: so.client, Prefix: cfg.RedisPrefix, Logger: log, OnState: so.onState,
@@ -108,4 +111,11 @@ func (so *scaleOut) close() {
 	if err := so.client.Close(); err != nil {
 		so.log.Warn("close redis client", "err", err)
 	}
+}
+
+// redisLogger routes go-redis's own log lines to slog at debug level.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.DebugContext(ctx, fmt.Sprintf(format, v...), "component", "go-redis")
 }
