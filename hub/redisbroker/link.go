@@ -36,6 +36,7 @@ func (b *Broker) linkLoop(up chan struct{}) {
 				up = nil
 			}
 			wait = b.cfg.MinBackoff
+			b.resumePublishing()
 			err = b.read(ps)
 			b.linkDown(ps, err)
 		} else if !b.closed.Load() {
@@ -47,6 +48,18 @@ func (b *Broker) linkLoop(up chan struct{}) {
 		}
 		wait = min(2*wait, b.cfg.MaxBackoff)
 	}
+}
+
+// resumePublishing leaves local publishing once Redis is back, without
+// waiting for the next publish (an instance that leads no feed may not
+// publish for a long time).
+func (b *Broker) resumePublishing() {
+	if !b.localMode() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	b.tryLeaveLocal(ctx)
 }
 
 // jitter spreads reconnections of many instances: d ± 20 %.

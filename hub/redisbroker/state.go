@@ -103,6 +103,7 @@ func (b *Broker) beat() {
 	if !up {
 		return
 	}
+	b.resumePublishing()
 	ctx, cancel := context.WithTimeout(b.ctx, 3*b.cfg.Heartbeat)
 	defer cancel()
 	_, epoch, err := b.runMarker(ctx, "beat")
