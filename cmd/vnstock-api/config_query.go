@@ -3,9 +3,10 @@ package main
 import (
 	"flag"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
+
+	"github.com/vnstock-api/vnstock-api/cmd/internal/queryhalf"
 )
 
 // queryConfig is the configuration of the query half (storage, cache,
@@ -27,19 +28,6 @@ type queryConfig struct {
 	BTMCKey       string            // VNSTOCK_BTMC_KEY: the BTMC API's public key
 }
 
-// sourceURLVars are the base-URL settings of the upstream sources.
-var sourceURLVars = []struct{ name, env, flag string }{
-	{"kbs", "VNSTOCK_KBS_URL", "kbs-url"},
-	{"vci", "VNSTOCK_VCI_URL", "vci-url"},
-	{"vciiq", "VNSTOCK_VCI_IQ_URL", "vci-iq-url"},
-	{"msn", "VNSTOCK_MSN_URL", "msn-url"},
-	{"fmarket", "VNSTOCK_FMARKET_URL", "fmarket-url"},
-	{"sjc", "VNSTOCK_SJC_URL", "sjc-url"},
-	{"btmc", "VNSTOCK_BTMC_URL", "btmc-url"},
-	{"vcb", "VNSTOCK_VCB_URL", "vcb-url"},
-	{"ssi", "VNSTOCK_SSI_IBOARD_URL", "ssi-iboard-url"},
-}
-
 // queryFlags registers the query-half flags on fs; finish converts them
 // after Parse.
 func queryFlags(fs *flag.FlagSet, env func(key, def string) string) func(p *parser) queryConfig {
@@ -56,8 +44,8 @@ func queryFlags(fs *flag.FlagSet, env func(key, def string) string) func(p *pars
 	poll := fs.String("poll-interval", env("VNSTOCK_POLL_INTERVAL", "2s"), "price-board poll period, 1s to 3s (VNSTOCK_POLL_INTERVAL)")
 	btmcKey := fs.String("btmc-key", env("VNSTOCK_BTMC_KEY", ""), "BTMC gold API key (the public key vnstock uses) (VNSTOCK_BTMC_KEY)")
 	urls := map[string]*string{}
-	for _, v := range sourceURLVars {
-		urls[v.name] = fs.String(v.flag, env(v.env, ""), "base URL of the "+v.name+" upstream, empty = the real one ("+v.env+")")
+	for _, v := range queryhalf.URLVars() {
+		urls[v.Name] = fs.String(v.Flag, env(v.Env, ""), "base URL of the "+v.Name+" upstream, empty = the real one ("+v.Env+")")
 	}
 	return func(p *parser) queryConfig {
 		q := queryConfig{
@@ -78,9 +66,10 @@ func queryFlags(fs *flag.FlagSet, env func(key, def string) string) func(p *pars
 }
 
 func (q queryConfig) validate() error {
+	if err := queryhalf.CheckSettings(q.Auth, q.DatabaseURL, q.URLs); err != nil {
+		return err
+	}
 	switch {
-	case q.Auth != "keys" && q.Auth != "off":
-		return fmt.Errorf("auth: %q is not keys or off", q.Auth)
 	case q.Session != "calendar" && q.Session != "always":
 		return fmt.Errorf("session: %q is not calendar or always", q.Session)
 	case q.PollEvery < time.Second || q.PollEvery > 3*time.Second:
@@ -91,18 +80,6 @@ func (q queryConfig) validate() error {
 		return fmt.Errorf("usage-flush: must be at least 100ms")
 	case len(q.Watchlist) == 0:
 		return fmt.Errorf("watchlist: give at least one symbol or @GROUP")
-	}
-	for name, u := range q.URLs {
-		if u == "" {
-			continue
-		}
-		pu, err := url.Parse(u)
-		if err != nil || (pu.Scheme != "http" && pu.Scheme != "https" && pu.Scheme != "ws" && pu.Scheme != "wss") || pu.Host == "" {
-			return fmt.Errorf("%s-url: %q is not an absolute http(s) or ws(s) URL", name, u)
-		}
-	}
-	if q.DatabaseURL != "" && !strings.HasPrefix(q.DatabaseURL, "postgres://") && !strings.HasPrefix(q.DatabaseURL, "postgresql://") {
-		return fmt.Errorf("database-url: must start with postgres:// (got a %d-character value)", len(q.DatabaseURL))
 	}
 	return nil
 }

@@ -64,7 +64,7 @@ func doctorCmd(ctx context.Context, args []string, getenv func(string) string, s
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SOURCE\tCAPABILITY\tRESULT\tTIME\tDETAIL")
 	failed := 0
-	for _, src := range u.all {
+	for _, src := range u.All {
 		if *only != "" && !slices.Contains(splitList(*only), src.Name()) {
 			continue
 		}

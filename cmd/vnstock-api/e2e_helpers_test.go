@@ -24,6 +24,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/vnstock-api/vnstock-api/cmd/internal/queryhalf"
 	"github.com/vnstock-api/vnstock-api/feeds/fakeupstream"
 )
 
@@ -192,9 +193,9 @@ func fakeEnv(t *testing.T) (*fakeupstream.Server, []string) {
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
 	env := []string{}
-	for _, v := range sourceURLVars {
-		if v.name != "ssi" {
-			env = append(env, v.env+"="+srv.URL+"/"+v.name)
+	for _, v := range queryhalf.URLVars() {
+		if v.Name != "ssi" {
+			env = append(env, v.Env+"="+srv.URL+"/"+v.Name)
 		}
 	}
 	return fake, env

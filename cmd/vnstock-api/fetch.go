@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/vnstock-api/vnstock-api/api/rest"
+	"github.com/vnstock-api/vnstock-api/cmd/internal/queryhalf"
 )
 
 const fetchUsage = `usage: vnstock-api fetch <capability|/v1/path> [name=value ...] [format=csv]
@@ -70,7 +71,7 @@ func fetchCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	svc, err := newQueryService(st, u.failover, nil, log)
+	svc, err := queryhalf.NewService(st, u.Failover, nil, log)
 	if err != nil {
 		return err
 	}

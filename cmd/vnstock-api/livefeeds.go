@@ -56,9 +56,9 @@ func newUpstreamChain(names []string, cfg Config, u *upstreams, log *slog.Logger
 			}
 			f, err = feeds.NewSSI(feeds.SSIConfig{URL: cfg.URLs["ssi"], Symbols: syms, Indices: indices, Logger: log})
 		case "kbs", "vci":
-			src := feeds.Source(u.kbs)
+			src := feeds.Source(u.KBS)
 			if name == "vci" {
-				src = u.vci
+				src = u.VCI
 			}
 			f, err = feeds.NewPoller(feeds.PollerConfig{Name: name, Source: src, Symbols: syms,
 				Every: cfg.PollEvery, AlwaysOn: cfg.Session == "always", Logger: log})

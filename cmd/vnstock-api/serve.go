@@ -119,23 +119,23 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger) (*server, erro
 		s.closeStore()
 		return nil, err
 	}
-	s.prot.metrics.RegisterHub(h.Stats)
+	s.prot.Metrics.RegisterHub(h.Stats)
 	if s.query, err = newQueryHalf(cfg, s.store, h, s.prot, s.cacheRedis(), log); err != nil {
 		s.closeStore()
 		return nil, err
 	}
 	stream := live.Config{Heartbeat: cfg.Heartbeat, FlushInterval: cfg.FlushInterval}
 	wsStream, sseStream := stream, stream
-	wsStream.OnWrite, sseStream.OnWrite = s.prot.onWrite("ws"), s.prot.onWrite("sse")
+	wsStream.OnWrite, sseStream.OnWrite = s.prot.OnWrite("ws"), s.prot.OnWrite("sse")
 	s.ws = ws.New(ws.Config{Stream: wsStream, MaxTopics: cfg.MaxTopics, QueueBytes: cfg.QueueBytes,
 		OriginPatterns: cfg.WSOrigins, Logger: log}, h)
 	s.sse = sse.New(sse.Config{Stream: sseStream, MaxTopics: cfg.MaxTopics, Logger: log}, h)
 	s.http = &http.Server{
 		Handler: api.NewRouter(api.Deps{
 			WS: s.ws, SSE: s.sse, Web: web.Handler(), Snapshot: h, Ready: s.ready, Degraded: degraded, Logger: log,
-			Admin: s.prot.admin, Metrics: s.prot.metrics.Handler(), Observe: s.prot.metrics.HTTP,
-			Guard: s.prot.guard, CORSOrigins: cfg.CORSOrigins,
-			REST: s.query.rest, OpenAPI: rest.OpenAPIHandler(), Graph: s.query.graph, Docs: web.DocsHandler(),
+			Admin: s.prot.Admin, Metrics: s.prot.Metrics.Handler(), Observe: s.prot.Metrics.HTTP,
+			Guard: s.prot.Guard, CORSOrigins: cfg.CORSOrigins,
+			REST: s.query.REST, OpenAPI: rest.OpenAPIHandler(), Graph: s.query.Graph, Docs: web.DocsHandler(),
 		}),
 		ReadHeaderTimeout: 5 * time.Second,
 		IdleTimeout:       120 * time.Second,
@@ -180,7 +180,7 @@ func (s *server) run(ctx context.Context, ln net.Listener) error {
 	}()
 	go func() {
 		defer wg.Done()
-		s.prot.usage.Run(feedCtx, s.cfg.UsageFlush, func(err error) { s.log.Warn("usage flush", "err", err) })
+		s.prot.Usage.Run(feedCtx, s.cfg.UsageFlush, func(err error) { s.log.Warn("usage flush", "err", err) })
 	}()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- s.http.Serve(ln) }()
@@ -203,7 +203,7 @@ func (s *server) shutdown(stopFeeds func(), wg *sync.WaitGroup) {
 	defer cancel()
 	stopFeeds()
 	s.sse.Shutdown()
-	if err := s.query.graph.Shutdown(ctx); err != nil {
+	if err := s.query.Graph.Shutdown(ctx); err != nil {
 		s.log.Warn("graphql drain incomplete", "err", err)
 	}
 	if err := s.ws.Shutdown(ctx); err != nil {
@@ -213,7 +213,7 @@ func (s *server) shutdown(stopFeeds func(), wg *sync.WaitGroup) {
 		s.log.Warn("http drain incomplete", "err", err)
 	}
 	wg.Wait()
-	if err := s.prot.usage.Flush(ctx); err != nil {
+	if err := s.prot.Usage.Flush(ctx); err != nil {
 		s.log.Error("usage not flushed", "err", err)
 	}
 	if err := s.hub.Close(ctx); err != nil {
@@ -278,7 +278,7 @@ func (s *server) newFeed(name string) (feeds.Feed, error) {
 		s.chain = newReloadable(upstreamChainName(s.cfg.Feeds), items, func(items []string) (feeds.Feed, error) {
 			cfg := s.cfg
 			cfg.Watchlist = items
-			return newUpstreamChain(cfg.Feeds, cfg, s.query.upstreams, s.log)
+			return newUpstreamChain(cfg.Feeds, cfg, s.query.Upstreams, s.log)
 		}, s.log)
 		return s.chain, nil
 	case "replay":

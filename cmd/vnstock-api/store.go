@@ -5,36 +5,17 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 
-	"github.com/vnstock-api/vnstock-api/storage"
-	"github.com/vnstock-api/vnstock-api/storage/postgres"
-	"github.com/vnstock-api/vnstock-api/storage/sqlite"
+	"github.com/vnstock-api/vnstock-api/cmd/internal/queryhalf"
 )
 
-// store is what both implementations offer beyond storage.Store.
-type store interface {
-	storage.Store
-	Migrate(ctx context.Context) error
-	Version(ctx context.Context) (int, error)
-}
+// store is the server's storage: Postgres or the embedded SQLite file.
+type store = queryhalf.Store
 
 // openStore opens Postgres when DATABASE_URL is set, else the embedded
 // SQLite file in the data directory. Both apply their migrations.
 func openStore(ctx context.Context, cfg Config, log *slog.Logger) (store, error) {
-	if cfg.DatabaseURL != "" {
-		st, err := postgres.Open(ctx, cfg.DatabaseURL, log)
-		if err != nil {
-			return nil, fmt.Errorf("open postgres: %w", err)
-		}
-		return st, nil
-	}
-	path := filepath.Join(cfg.DataDir, "vnstock.db")
-	st, err := sqlite.Open(ctx, path, log)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	return st, nil
+	return queryhalf.OpenStore(ctx, cfg.DatabaseURL, cfg.DataDir, log)
 }
 
 // migrateCmd applies the store's migrations and exits.
