@@ -79,7 +79,7 @@ func sampleEnvelopes(t *testing.T) []byte {
 func TestReplaySampleUpToDate(t *testing.T) {
 	t.Parallel()
 	want := sampleEnvelopes(t)
-	if updateGolden() {
+	if *update {
 		if err := os.MkdirAll(filepath.Dir(replaySample), 0o755); err != nil {
 			t.Fatal(err)
 		}

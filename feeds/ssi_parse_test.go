@@ -6,37 +6,17 @@ import (
 	"errors"
 	"flag"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/vnstock-api/vnstock-api/feeds/internal/golden"
 	"github.com/vnstock-api/vnstock-api/market"
 )
 
-// The -update flag may be declared by another test file of this package;
-// init runs after every package-level flag.Bool, so declare it only if no
-// one else did.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
-
-func updateGolden() bool {
-	f := flag.Lookup("update")
-	if f == nil {
-		return false
-	}
-	g, ok := f.Value.(flag.Getter)
-	if !ok {
-		return false
-	}
-	v, _ := g.Get().(bool)
-	return v
-}
+var update = flag.Bool("update", false, "rewrite golden files")
 
 const ssiSessionFile = "../testdata/ssi/session_2026-04-14_VCB-FPT-MBB.jsonl"
 
@@ -68,10 +48,7 @@ func ssiSessionRecords(t testing.TB) [][]byte {
 // recorder's receive-time prefix (`1754535567282|`) removed.
 func testdataLines(t testing.TB, name string) [][]byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "ssi", name))
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := golden.Read(t, "ssi", name)
 	var out [][]byte
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
@@ -87,25 +64,6 @@ func testdataLines(t testing.TB, name string) [][]byte {
 		out = append(out, bytes.Clone(line))
 	}
 	return out
-}
-
-// compareGolden compares got with testdata/ssi/name, rewriting it under -update.
-func compareGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("..", "testdata", "ssi", name)
-	if updateGolden() {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./feeds -run %s -update)", err, t.Name())
-	}
-	if d := cmp.Diff(string(want), string(got)); d != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", name, d)
-	}
 }
 
 // jsonArray renders one object per line inside [ ].
@@ -131,7 +89,7 @@ func TestSSISessionGolden(t *testing.T) {
 		}
 		items = append(items, q.AppendJSON(nil))
 	}
-	compareGolden(t, "session_2026-04-14.golden.json", jsonArray(items))
+	golden.CompareBytes(t, "ssi", "session_2026-04-14.golden.json", jsonArray(items), *update)
 }
 
 func TestSSIIndexGolden(t *testing.T) {
@@ -147,7 +105,7 @@ func TestSSIIndexGolden(t *testing.T) {
 		}
 		items = append(items, r.Index.AppendJSON(nil))
 	}
-	compareGolden(t, "index_records.golden.json", jsonArray(items))
+	golden.CompareBytes(t, "ssi", "index_records.golden.json", jsonArray(items), *update)
 }
 
 func ict(s string) time.Time {

@@ -1,9 +1,13 @@
 package fmarket
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/vnstock-api/vnstock-api/feeds/internal/golden"
+)
 
 func BenchmarkParseFunds(b *testing.B) {
-	body := readTestdata(b, "filter.json")
+	body := golden.Read(b, "fmarket", "filter.json")
 	b.ReportAllocs()
 	for b.Loop() {
 		rows, _, err := parseFunds(body)

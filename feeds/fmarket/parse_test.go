@@ -1,59 +1,31 @@
 package fmarket
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/vnstock-api/vnstock-api/feeds/internal/golden"
 	"github.com/vnstock-api/vnstock-api/market"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // The payloads under testdata/fmarket were written by hand from the shapes
 // of upstream.md §6 (no recording of FMarket exists); they include nulls,
 // a numeric string and NAV dates out of order.
-func readTestdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "fmarket", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
-func compareGolden(t *testing.T, f *market.Frame, name string) {
-	t.Helper()
-	got, err := json.MarshalIndent(f, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	path := filepath.Join("..", "..", "testdata", "fmarket", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if diff := cmp.Diff(string(readTestdata(t, name)), string(got)); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", name, diff)
-	}
-}
+var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestFundsGolden(t *testing.T) {
 	t.Parallel()
-	rows, total, err := parseFunds(readTestdata(t, "filter.json"))
+	rows, total, err := parseFunds(golden.Read(t, "fmarket", "filter.json"))
 	if err != nil || total != 3 || len(rows) != 3 {
 		t.Fatalf("parseFunds: %d rows of %d, %v", len(rows), total, err)
 	}
 	f := fundsFrame(rows)
-	compareGolden(t, f, "funds.golden.json")
+	golden.Compare(t, "fmarket", "funds.golden.json", golden.Marshal(t, f), *update)
 	// By hand: VESAF has the best 36-month change (25.44), TCBF none (last);
 	// VESAF's inception 1492448400000 ms is 2017-04-18 00:00 ICT.
 	checks := []struct {
@@ -75,7 +47,7 @@ func TestFundsGolden(t *testing.T) {
 
 func TestHoldingsGolden(t *testing.T) {
 	t.Parallel()
-	body := readTestdata(t, "product_23.json")
+	body := golden.Read(t, "fmarket", "product_23.json")
 	for _, c := range []struct {
 		capability market.Capability
 		golden     string
@@ -89,7 +61,7 @@ func TestHoldingsGolden(t *testing.T) {
 		if err != nil || f.Len() != c.rows {
 			t.Fatalf("%s: %d rows, %v", c.capability, f.Len(), err)
 		}
-		compareGolden(t, f, c.golden)
+		golden.Compare(t, "fmarket", c.golden, golden.Marshal(t, f), *update)
 	}
 	f, _ := parseHoldings(body, market.CapFundTopHoldings, 23, "VESAF")
 	want := []any{"TCB", "Ngân hàng", 6.93, "STOCK", "2025-01-02", int64(23), "VESAF"}
@@ -103,12 +75,12 @@ func TestHoldingsGolden(t *testing.T) {
 
 func TestNAVGolden(t *testing.T) {
 	t.Parallel()
-	body := readTestdata(t, "nav_history_23.json")
+	body := golden.Read(t, "fmarket", "nav_history_23.json")
 	f, err := parseNAV(body, "VESAF", time.Time{}, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	compareGolden(t, f, "nav_history_23.golden.json")
+	golden.Compare(t, "fmarket", "nav_history_23.golden.json", golden.Marshal(t, f), *update)
 	day := func(d int) time.Time { return time.Date(2025, 1, d, 0, 0, 0, 0, market.ICT) }
 	f, err = parseNAV(body, "VESAF", day(9), day(10))
 	want := [][]any{{"2025-01-09", 29655.0, "VESAF"}, {"2025-01-10", 29790.55, "VESAF"}}
@@ -164,7 +136,7 @@ func fuzzOK(t *testing.T, err error) {
 }
 
 func FuzzParseFunds(f *testing.F) {
-	f.Add(readTestdata(f, "filter.json"))
+	f.Add(golden.Read(f, "fmarket", "filter.json"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		rows, _, err := parseFunds(b)
 		fuzzOK(t, err)
@@ -177,7 +149,7 @@ func FuzzParseFunds(f *testing.F) {
 }
 
 func FuzzParseHoldings(f *testing.F) {
-	f.Add(readTestdata(f, "product_23.json"), uint8(0))
+	f.Add(golden.Read(f, "fmarket", "product_23.json"), uint8(0))
 	f.Fuzz(func(t *testing.T, b []byte, which uint8) {
 		caps := [...]market.Capability{market.CapFundTopHoldings, market.CapFundIndustry, market.CapFundAssets}
 		_, err := parseHoldings(b, caps[int(which)%len(caps)], 23, "VESAF")
@@ -186,7 +158,7 @@ func FuzzParseHoldings(f *testing.F) {
 }
 
 func FuzzParseNAV(f *testing.F) {
-	f.Add(readTestdata(f, "nav_history_23.json"))
+	f.Add(golden.Read(f, "fmarket", "nav_history_23.json"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, err := parseNAV(b, "VESAF", time.Time{}, time.Time{})
 		fuzzOK(t, err)

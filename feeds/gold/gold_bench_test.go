@@ -1,9 +1,13 @@
 package gold
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/vnstock-api/vnstock-api/feeds/internal/golden"
+)
 
 func BenchmarkParseSJC(b *testing.B) {
-	body := readTestdata(b, "sjc_2025-01-15.json")
+	body := golden.Read(b, "gold", "sjc_2025-01-15.json")
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := parseSJC(body, jan15); err != nil {
@@ -13,7 +17,7 @@ func BenchmarkParseSJC(b *testing.B) {
 }
 
 func BenchmarkParseBTMC(b *testing.B) {
-	body := readTestdata(b, "btmc.json")
+	body := golden.Read(b, "gold", "btmc.json")
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := parseBTMC(body); err != nil {

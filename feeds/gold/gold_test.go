@@ -1,71 +1,31 @@
 package gold
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/vnstock-api/vnstock-api/feeds/internal/golden"
 	"github.com/vnstock-api/vnstock-api/market"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
 // The payloads under testdata/gold were written by hand from the shapes of
 // upstream.md §7 (no recording of SJC or BTMC exists).
-func readTestdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "gold", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
-// compareGolden compares f's JSON with testdata/gold/name, rewriting it
-// under -update.
-func compareGolden(t *testing.T, f *market.Frame, name string) {
-	t.Helper()
-	raw, err := json.Marshal(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got bytes.Buffer
-	if err := json.Indent(&got, raw, "", "  "); err != nil {
-		t.Fatal(err)
-	}
-	got.WriteByte('\n')
-	path := filepath.Join("..", "..", "testdata", "gold", name)
-	if *update {
-		if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), got.String()); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", name, diff)
-	}
-}
+var update = flag.Bool("update", false, "rewrite golden files")
 
 var jan15 = time.Date(2025, 1, 15, 0, 0, 0, 0, market.ICT)
 
 func TestParseSJCGolden(t *testing.T) {
 	t.Parallel()
-	f, err := parseSJC(readTestdata(t, "sjc_2025-01-15.json"), jan15)
+	f, err := parseSJC(golden.Read(t, "gold", "sjc_2025-01-15.json"), jan15)
 	if err != nil {
 		t.Fatal(err)
 	}
-	compareGolden(t, f, "sjc_2025-01-15.golden.json")
+	golden.Compare(t, "gold", "sjc_2025-01-15.golden.json", golden.Marshal(t, f), *update)
 	// Checked by hand against the payload: row 3 is the ring, 84.0/85.6 million VND.
 	if f.Len() != 4 || f.Value(2, "buy_price") != int64(84_000_000) || f.Value(2, "sell_price") != int64(85_600_000) ||
 		f.Value(3, "branch") != "Hà Nội" || f.Value(0, "date") != "2025-01-15" {
@@ -75,11 +35,11 @@ func TestParseSJCGolden(t *testing.T) {
 
 func TestParseBTMCGolden(t *testing.T) {
 	t.Parallel()
-	f, err := parseBTMC(readTestdata(t, "btmc.json"))
+	f, err := parseBTMC(golden.Read(t, "gold", "btmc.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	compareGolden(t, f, "btmc.golden.json")
+	golden.Compare(t, "gold", "btmc.golden.json", golden.Marshal(t, f), *update)
 	// Highest sell first: the SJC bar (8,652,000), then VRTL (8,650,000).
 	want := []any{"VÀNG MIẾNG SJC (Vàng SJC)", "24k", "999.9", int64(8_450_000), int64(8_652_000), int64(2671),
 		time.Date(2025, 1, 15, 8, 42, 0, 0, market.ICT)}
@@ -155,7 +115,7 @@ func fuzzCheck(t *testing.T, f *market.Frame, err error) {
 }
 
 func FuzzParseSJC(f *testing.F) {
-	f.Add(readTestdata(f, "sjc_2025-01-15.json"))
+	f.Add(golden.Read(f, "gold", "sjc_2025-01-15.json"))
 	f.Add([]byte(`{"success":true,"data":[{"TypeName":"x","BuyValue":1e300,"SellValue":"2"}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		fr, err := parseSJC(b, jan15)
@@ -164,7 +124,7 @@ func FuzzParseSJC(f *testing.F) {
 }
 
 func FuzzParseBTMC(f *testing.F) {
-	f.Add(readTestdata(f, "btmc.json"))
+	f.Add(golden.Read(f, "gold", "btmc.json"))
 	f.Add([]byte(`{"DataList":{"Data":[{"@row":"01","@n_01":"a","@pb_01":"1","@ps_01":"2","@d_01":"15/01/2025 08:42"}]}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		fr, err := parseBTMC(b)

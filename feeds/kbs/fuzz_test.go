@@ -2,10 +2,9 @@ package kbs
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/vnstock-api/vnstock-api/feeds/internal/golden"
 	"github.com/vnstock-api/vnstock-api/market"
 )
 
@@ -15,11 +14,7 @@ import (
 
 func seed(f *testing.F, files []string, extra ...string) {
 	for _, name := range files {
-		b, err := os.ReadFile(filepath.Join(testdataDir, name))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
+		f.Add(golden.Read(f, "kbs", name))
 	}
 	for _, s := range append(extra, "", "null", "{}", "[]", `{"data":null}`, `[1,2]`, `{"data":[{}]}`) {
 		f.Add([]byte(s))

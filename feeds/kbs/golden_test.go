@@ -1,25 +1,20 @@
 package kbs
 
 import (
-	"bytes"
-	"encoding/json"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
+	"github.com/vnstock-api/vnstock-api/feeds/internal/golden"
 	"github.com/vnstock-api/vnstock-api/market"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/kbs/*.golden.json")
-
-// testdataDir holds the recorded KBS payloads (copies of
+// testdata/kbs holds the recorded KBS payloads (copies of
 // shared/upstream/kbs, see its README for provenance) and their goldens.
-const testdataDir = "../../testdata/kbs"
+
+var update = flag.Bool("update", false, "rewrite testdata/kbs/*.golden.json")
 
 // goldenNow is the parse clock: the day the last payload was recorded.
 var goldenNow = time.Date(2026, 8, 9, 12, 0, 0, 0, market.ICT)
@@ -80,7 +75,7 @@ var goldenCases = map[string]func([]byte) (any, error){
 
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	files, err := filepath.Glob(filepath.Join(testdataDir, "*.json"))
+	files, err := filepath.Glob(filepath.Join(golden.Dir(t, "kbs"), "*.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,40 +93,14 @@ func TestGolden(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			body, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			v, err := parse(body)
+			v, err := parse(golden.Read(t, "kbs", name))
 			if err != nil {
 				t.Fatalf("parse: %v", err)
 			}
-			got, err := json.MarshalIndent(v, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			compareGolden(t, strings.TrimSuffix(path, ".json")+".golden.json", append(got, '\n'))
+			golden.Compare(t, "kbs", strings.TrimSuffix(name, ".json")+".golden.json", golden.Marshal(t, v), *update)
 		})
 	}
 	if seen != len(goldenCases) {
 		t.Errorf("%d recorded payloads, %d golden cases", seen, len(goldenCases))
-	}
-}
-
-// compareGolden compares got with the golden file, or rewrites it with -update.
-func compareGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if diff := cmp.Diff(string(bytes.TrimSpace(want)), string(bytes.TrimSpace(got))); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", filepath.Base(path), diff)
 	}
 }

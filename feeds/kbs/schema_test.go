@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"testing"
 
+	"github.com/vnstock-api/vnstock-api/feeds/internal/golden"
 	"github.com/vnstock-api/vnstock-api/market"
 )
 
@@ -18,10 +18,7 @@ import (
 // vnstock_v4_schema_snapshot, whose samples contain pandas' NaN token).
 func schemaColumns(t *testing.T, name string) []string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(testdataDir, "schema", name))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := golden.Read(t, "kbs", filepath.Join("schema", name))
 	var snap struct{ Columns []string }
 	if err := json.Unmarshal(bytes.ReplaceAll(b, []byte("NaN"), []byte("null")), &snap); err != nil {
 		t.Fatal(err)

@@ -3,11 +3,12 @@ package msn
 import (
 	"testing"
 
+	"github.com/vnstock-api/vnstock-api/feeds/internal/golden"
 	"github.com/vnstock-api/vnstock-api/market"
 )
 
 func BenchmarkParseChart(b *testing.B) {
-	body := readTestdata(b, "chart_msft_2024q1.json")
+	body := golden.Read(b, "msn", "chart_msft_2024q1.json")
 	b.ReportAllocs()
 	for b.Loop() {
 		days, err := parseChart(body)

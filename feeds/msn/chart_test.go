@@ -4,17 +4,14 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/vnstock-api/vnstock-api/feeds/internal/golden"
 	"github.com/vnstock-api/vnstock-api/market"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // No raw MSN answer was recorded. Under testdata/msn:
 //   - chart_msft_2024q1.json is rebuilt from vnstock 3.2's MSN output
@@ -24,20 +21,14 @@ var update = flag.Bool("update", false, "rewrite golden files")
 //     is made up.
 //   - chart_usdvnd.json, chart_btc.json and config.json are written by hand
 //     from upstream.md §5.
-func readTestdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "msn", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+
+var update = flag.Bool("update", false, "rewrite golden files")
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, market.ICT) }
 
 func TestParseChartMatchesVnstock(t *testing.T) {
 	t.Parallel()
-	days, err := parseChart(readTestdata(t, "chart_msft_2024q1.json"))
+	days, err := parseChart(golden.Read(t, "msn", "chart_msft_2024q1.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +38,7 @@ func TestParseChartMatchesVnstock(t *testing.T) {
 		Open, High, Low, Close float64
 		Volume                 int64
 	}
-	if err := json.Unmarshal(readTestdata(t, "vnstock_quote_msn_history__output_general.json"), &want); err != nil {
+	if err := json.Unmarshal(golden.Read(t, "msn", "vnstock_quote_msn_history__output_general.json"), &want); err != nil {
 		t.Fatal(err)
 	}
 	if len(bars) != len(want) {
@@ -64,25 +55,12 @@ func TestParseChartMatchesVnstock(t *testing.T) {
 
 func TestParseChartGolden(t *testing.T) {
 	t.Parallel()
-	days, err := parseChart(readTestdata(t, "chart_usdvnd.json"))
+	days, err := parseChart(golden.Read(t, "msn", "chart_usdvnd.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	bars := aggregate(days, "USDVND", market.Interval1D, day(2025, 1, 10))
-	got, err := json.MarshalIndent(bars, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	path := filepath.Join("..", "..", "testdata", "msn", "chart_usdvnd.golden.json")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if diff := cmp.Diff(string(readTestdata(t, "chart_usdvnd.golden.json")), string(got)); diff != "" {
-		t.Errorf("golden (-want +got):\n%s", diff)
-	}
+	golden.Compare(t, "msn", "chart_usdvnd.golden.json", golden.Marshal(t, bars), *update)
 	// By hand: the sentinel row of the 9th is dropped, its 12:00 UTC row
 	// is the day's bar; the 10th is today, so not closed.
 	if len(bars) != 5 || bars[3].Open != 25410 || bars[3].Close != 25425 || !bars[3].Time.Equal(day(2025, 1, 9)) ||
@@ -93,7 +71,7 @@ func TestParseChartGolden(t *testing.T) {
 
 func TestAggregateWeekly(t *testing.T) {
 	t.Parallel()
-	days, err := parseChart(readTestdata(t, "chart_btc.json"))
+	days, err := parseChart(golden.Read(t, "msn", "chart_btc.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +94,7 @@ func TestAggregateWeekly(t *testing.T) {
 
 func TestParseAPIKey(t *testing.T) {
 	t.Parallel()
-	key, err := parseAPIKey(readTestdata(t, "config.json"))
+	key, err := parseAPIKey(golden.Read(t, "msn", "config.json"))
 	if err != nil || key != "0QfOX3Vn51YCzitbLaRkTTBadtWpgTN8NZLW0C1SEM" {
 		t.Fatalf("key %q, %v", key, err)
 	}
@@ -155,7 +133,7 @@ func TestParseChartErrors(t *testing.T) {
 
 func FuzzParseChart(f *testing.F) {
 	for _, name := range []string{"chart_usdvnd.json", "chart_btc.json"} {
-		f.Add(readTestdata(f, name))
+		f.Add(golden.Read(f, "msn", name))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		days, err := parseChart(b)
@@ -175,7 +153,7 @@ func FuzzParseChart(f *testing.F) {
 }
 
 func FuzzParseAPIKey(f *testing.F) {
-	f.Add(readTestdata(f, "config.json"))
+	f.Add(golden.Read(f, "msn", "config.json"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		key, err := parseAPIKey(b)
 		var se *market.SchemaError

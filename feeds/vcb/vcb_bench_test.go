@@ -1,9 +1,13 @@
 package vcb
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/vnstock-api/vnstock-api/feeds/internal/golden"
+)
 
 func BenchmarkParse(b *testing.B) {
-	body := readTestdata(b, "exportexcel_2025-01-15.json")
+	body := golden.Read(b, "vcb", "exportexcel_2025-01-15.json")
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := parse(body, "2025-01-15"); err != nil {

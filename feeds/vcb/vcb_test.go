@@ -10,18 +10,15 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vnstock-api/vnstock-api/feeds/fakeupstream"
+	"github.com/vnstock-api/vnstock-api/feeds/internal/golden"
 	"github.com/vnstock-api/vnstock-api/market"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // testdata/vcb/exportexcel_2025-01-15.json is a hand-written workbook (no
 // recording of Vietcombank exists): title, date and header rows, seven
@@ -29,36 +26,16 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // "-" and a missing cash rate, and four footnote rows; a second sheet
 // "Notes" must be ignored. Its rate sheet is kept readable next to it as
 // exportexcel_2025-01-15.sheet1.xml.
-func readTestdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "vcb", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+
+var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestParseGolden(t *testing.T) {
 	t.Parallel()
-	f, err := parse(readTestdata(t, "exportexcel_2025-01-15.json"), "2025-01-15")
+	f, err := parse(golden.Read(t, "vcb", "exportexcel_2025-01-15.json"), "2025-01-15")
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := json.MarshalIndent(f, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw = append(raw, '\n')
-	path := filepath.Join("..", "..", "testdata", "vcb", "exportexcel_2025-01-15.golden.json")
-	if *update {
-		if err := os.WriteFile(path, raw, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want := readTestdata(t, "exportexcel_2025-01-15.golden.json")
-	if diff := cmp.Diff(string(want), string(raw)); diff != "" {
-		t.Errorf("golden (-want +got):\n%s", diff)
-	}
+	golden.Compare(t, "vcb", "exportexcel_2025-01-15.golden.json", golden.Marshal(t, f), *update)
 	// Checked by hand against the sheet.
 	wantRows := [][]any{
 		{"USD", "US DOLLAR", 25130.0, 25160.0, 25470.0, "2025-01-15"},
@@ -77,7 +54,7 @@ func TestParseGolden(t *testing.T) {
 func TestReadableSheetMatchesArchive(t *testing.T) {
 	t.Parallel()
 	var resp struct{ Data string }
-	if err := json.Unmarshal(readTestdata(t, "exportexcel_2025-01-15.json"), &resp); err != nil {
+	if err := json.Unmarshal(golden.Read(t, "vcb", "exportexcel_2025-01-15.json"), &resp); err != nil {
 		t.Fatal(err)
 	}
 	zipped, err := base64.StdEncoding.DecodeString(resp.Data)
@@ -94,7 +71,7 @@ func TestReadableSheetMatchesArchive(t *testing.T) {
 	}
 	defer rc.Close()
 	inZip, _ := io.ReadAll(rc)
-	if string(inZip)+"\n" != string(readTestdata(t, "exportexcel_2025-01-15.sheet1.xml")) {
+	if string(inZip)+"\n" != string(golden.Read(t, "vcb", "exportexcel_2025-01-15.sheet1.xml")) {
 		t.Error("exportexcel_2025-01-15.sheet1.xml differs from the archive's sheet")
 	}
 }
@@ -180,7 +157,7 @@ func TestFetchRequest(t *testing.T) {
 	var got *http.Request
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got = r
-		_, _ = w.Write(readTestdata(t, "exportexcel_2025-01-15.json"))
+		_, _ = w.Write(golden.Read(t, "vcb", "exportexcel_2025-01-15.json"))
 	}))
 	defer srv.Close()
 	now := time.Date(2025, 1, 15, 23, 30, 0, 0, market.ICT)
@@ -194,7 +171,7 @@ func TestFetchRequest(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	f.Add(readTestdata(f, "exportexcel_2025-01-15.json"))
+	f.Add(golden.Read(f, "vcb", "exportexcel_2025-01-15.json"))
 	f.Add([]byte(`{"Data":"` + base64.StdEncoding.EncodeToString(workbook(f, "ExchangeRate",
 		`<row r="1"><c r="A1" t="inlineStr"><is><t>USD</t></is></c><c r="XFD1"><v>1</v></c></row>`)) + `"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {

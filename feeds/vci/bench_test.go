@@ -3,13 +3,12 @@ package vci
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/vnstock-api/vnstock-api/feeds/internal/golden"
 	"github.com/vnstock-api/vnstock-api/market"
 )
 
@@ -47,10 +46,7 @@ func BenchmarkParseGapChart(b *testing.B) {
 // boardBody is a getList answer for 30 symbols (a VN30 board) built from
 // the reconstructed VCI, TCB and VCB items.
 func boardBody(b *testing.B) []byte {
-	raw, err := os.ReadFile(filepath.Join(testdata, "reconstructed_board_VCI-TCB-VCB_2025-03-21.json"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	raw := golden.Read(b, "vci", "reconstructed_board_VCI-TCB-VCB_2025-03-21.json")
 	var items []map[string]map[string]any
 	if err := json.Unmarshal(raw, &items); err != nil {
 		b.Fatal(err)

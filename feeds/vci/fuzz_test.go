@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vnstock-api/vnstock-api/feeds/internal/golden"
 	"github.com/vnstock-api/vnstock-api/market"
 )
 
@@ -19,7 +20,7 @@ const fakeTestdata = "../fakeupstream/testdata/vci"
 func seed(f *testing.F, names ...string) {
 	f.Helper()
 	for i, n := range names {
-		b, err := os.ReadFile(filepath.Join(testdata, n))
+		b, err := os.ReadFile(golden.Path(f, "vci", n))
 		if err != nil {
 			b, err = os.ReadFile(filepath.Join(fakeTestdata, n))
 		}
@@ -92,7 +93,7 @@ func FuzzParseGapChart(f *testing.F) {
 	var env struct {
 		Payload json.RawMessage `json:"payload"`
 	}
-	if err := json.Unmarshal(readTestdata(f, "ohlcv_1m_FPT.json"), &env); err != nil {
+	if err := json.Unmarshal(golden.Read(f, "vci", "ohlcv_1m_FPT.json"), &env); err != nil {
 		f.Fatal(err)
 	}
 	f.Add([]byte(env.Payload))
@@ -202,10 +203,7 @@ func FuzzParseStatement(f *testing.F) {
 }
 
 func FuzzParseGraphQLRatios(f *testing.F) {
-	envelope, err := os.ReadFile(filepath.Join(testdata, "graphql_financial_ratio_ACB.json"))
-	if err != nil {
-		f.Fatal(err)
-	}
+	envelope := golden.Read(f, "vci", "graphql_financial_ratio_ACB.json")
 	// Two recorded records cut to a few keys: the fuzzer minimises every
 	// new input, which is slow for kilobytes of JSON.
 	var env struct {

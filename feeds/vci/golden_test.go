@@ -1,12 +1,10 @@
 package vci
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,62 +12,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/vnstock-api/vnstock-api/feeds/fakeupstream"
+	"github.com/vnstock-api/vnstock-api/feeds/internal/golden"
 	"github.com/vnstock-api/vnstock-api/feeds/upstream"
 	"github.com/vnstock-api/vnstock-api/market"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/vci/*.golden.json")
-
-// testdata is the repository's testdata/vci directory.
-const testdata = "../../testdata/vci"
-
-// readTestdata returns a testdata/vci file.
-func readTestdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(testdata, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// compareGolden compares got (JSON) with testdata/vci/name, indented; it
-// rewrites the file under -update.
-func compareGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, got, "", " "); err != nil {
-		t.Fatalf("golden %s is not JSON: %v", name, err)
-	}
-	buf.WriteByte('\n')
-	path := filepath.Join(testdata, name)
-	if *update {
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./feeds/vci -run %s -update)", err, t.Name())
-	}
-	if d := cmp.Diff(string(want), buf.String()); d != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", name, d)
-	}
-}
-
-// marshal encodes v or fails the test.
-func marshal(t testing.TB, v any) []byte {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 // TestGoldenGapChart parses the recorded FPT one-minute bars.
 //
@@ -82,7 +31,7 @@ func TestGoldenGapChart(t *testing.T) {
 	var env struct {
 		Payload json.RawMessage `json:"payload"`
 	}
-	if err := json.Unmarshal(readTestdata(t, "ohlcv_1m_FPT.json"), &env); err != nil {
+	if err := json.Unmarshal(golden.Read(t, "vci", "ohlcv_1m_FPT.json"), &env); err != nil {
 		t.Fatal(err)
 	}
 	bars, err := ParseGapChart(env.Payload, "FPT", "FPT", market.Interval1m)
@@ -93,7 +42,7 @@ func TestGoldenGapChart(t *testing.T) {
 		bars[0].Open != 86886.24 || bars[0].Low != 86797.49 || bars[1].Volume != 4900 {
 		t.Errorf("hand check failed: %+v", bars)
 	}
-	compareGolden(t, "ohlcv_1m_FPT.golden.json", marshal(t, bars))
+	golden.CompareIndent(t, "vci", "ohlcv_1m_FPT.golden.json", " ", golden.Marshal(t, bars), *update)
 }
 
 // TestGoldenGraphQLRatios parses the recorded CompanyFinancialRatio answers
@@ -108,7 +57,7 @@ func TestGoldenGraphQLRatios(t *testing.T) {
 	for _, sym := range []string{"ACB", "BVH", "FPT", "HPG", "SSI"} {
 		t.Run(sym, func(t *testing.T) {
 			t.Parallel()
-			body := graphQLAnswer(t, readTestdata(t, "graphql_financial_ratio_"+sym+".json"))
+			body := graphQLAnswer(t, golden.Read(t, "vci", "graphql_financial_ratio_"+sym+".json"))
 			f, err := parseGraphQLRatios(body, true, "vi", 0)
 			if err != nil {
 				t.Fatal(err)
@@ -125,7 +74,7 @@ func TestGoldenGraphQLRatios(t *testing.T) {
 					t.Errorf("ACB revenue 2025-Q3 = %v", v)
 				}
 			}
-			compareGolden(t, "graphql_financial_ratio_"+sym+".golden.json", marshal(t, f))
+			golden.CompareIndent(t, "vci", "graphql_financial_ratio_"+sym+".golden.json", " ", golden.Marshal(t, f), *update)
 		})
 	}
 }
@@ -223,7 +172,7 @@ func TestGoldenRequests(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewServer(fakeupstream.New(fakeupstream.Config{}))
 	t.Cleanup(srv.Close)
-	names, err := filepath.Glob(filepath.Join(testdata, "*__input_VCI.json"))
+	names, err := filepath.Glob(filepath.Join(golden.Dir(t, "vci"), "*__input_VCI.json"))
 	if err != nil || len(names) != 7 {
 		t.Fatalf("want 7 input files, got %d (%v)", len(names), err)
 	}
@@ -231,7 +180,7 @@ func TestGoldenRequests(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(path), "__input_VCI.json")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			raw := readTestdata(t, filepath.Base(path))
+			raw := golden.Read(t, "vci", filepath.Base(path))
 			var in map[string]any
 			if err := json.Unmarshal(raw, &in); err != nil {
 				t.Fatal(err)
@@ -247,7 +196,7 @@ func TestGoldenRequests(t *testing.T) {
 			if res.Source != "vci" || res.PriceUnit != "vnd" {
 				t.Errorf("provenance %q %q", res.Source, res.PriceUnit)
 			}
-			compareGolden(t, "request_"+name+".golden.json", requestsJSON(t, raw, q, rec.reqs, srv.URL))
+			golden.CompareIndent(t, "vci", "request_"+name+".golden.json", " ", requestsJSON(t, raw, q, rec.reqs, srv.URL), *update)
 		})
 	}
 }
@@ -280,5 +229,5 @@ func requestsJSON(t *testing.T, input []byte, q market.Query, reqs []upstream.Re
 		}
 		out.Requests = append(out.Requests, x)
 	}
-	return marshal(t, out)
+	return golden.Marshal(t, out)
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/vnstock-api/vnstock-api/feeds/internal/golden"
 	"github.com/vnstock-api/vnstock-api/market"
 )
 
@@ -20,7 +21,7 @@ func TestBoardMatchesVnstock(t *testing.T) {
 	f := newFixture(t, captureDay, "")
 	quotes := f.fetch(t, market.Query{Capability: market.CapBoard, Symbols: []market.Symbol{"VCI", "TCB", "VCB"}}).Quotes
 	var want []map[string]any
-	if err := json.Unmarshal(readTestdata(t, "expected/trading_vci_price_board__output_VCI.json"), &want); err != nil {
+	if err := json.Unmarshal(golden.Read(t, "vci", "expected/trading_vci_price_board__output_VCI.json"), &want); err != nil {
 		t.Fatal(err)
 	}
 	if len(quotes) != 3 {
@@ -58,7 +59,7 @@ func TestBoardMatchesVnstock(t *testing.T) {
 	}
 	// vnstock 4's quote columns (Market().quote snapshot) are all present.
 	var snap struct{ Columns []string }
-	if err := json.Unmarshal(readTestdata(t, "expected/Market_quote_SSI.json"), &snap); err != nil {
+	if err := json.Unmarshal(golden.Read(t, "vci", "expected/Market_quote_SSI.json"), &snap); err != nil {
 		t.Fatal(err)
 	}
 	var keys map[string]any

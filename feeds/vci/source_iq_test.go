@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vnstock-api/vnstock-api/feeds/fakeupstream"
+	"github.com/vnstock-api/vnstock-api/feeds/internal/golden"
 	"github.com/vnstock-api/vnstock-api/feeds/upstream"
 	"github.com/vnstock-api/vnstock-api/market"
 )
@@ -30,7 +31,7 @@ func TestCompany(t *testing.T) {
 	}
 	// vnstock 3.2's (GraphQL-era) overview shares these columns with the iq one.
 	var old []map[string]any
-	if err := json.Unmarshal(readTestdata(t, "expected/company_vci_overview__output_VCI.json"), &old); err != nil {
+	if err := json.Unmarshal(golden.Read(t, "vci", "expected/company_vci_overview__output_VCI.json"), &old); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []string{"symbol", "issue_share", "company_profile"} {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vnstock-api/vnstock-api/feeds/fakeupstream"
+	"github.com/vnstock-api/vnstock-api/feeds/internal/golden"
 	"github.com/vnstock-api/vnstock-api/feeds/upstream"
 	"github.com/vnstock-api/vnstock-api/market"
 )
@@ -83,7 +84,7 @@ func TestOHLCVMatchesVnstock(t *testing.T) {
 		Open, High, Low, Close float64
 		Volume                 int64
 	}
-	if err := json.Unmarshal(readTestdata(t, "expected/quote_vci_history__output_VCI.json"), &want); err != nil {
+	if err := json.Unmarshal(golden.Read(t, "vci", "expected/quote_vci_history__output_VCI.json"), &want); err != nil {
 		t.Fatal(err)
 	}
 	want = want[:len(want)-1] // 2024-03-21: after the asked end
@@ -227,7 +228,7 @@ func TestTradesMatchVnstock(t *testing.T) {
 		MatchType string `json:"match_type"`
 		ID        string
 	}
-	if err := json.Unmarshal(readTestdata(t, "expected/quote_vci_intraday__output_VCI.json"), &want); err != nil {
+	if err := json.Unmarshal(golden.Read(t, "vci", "expected/quote_vci_intraday__output_VCI.json"), &want); err != nil {
 		t.Fatal(err)
 	}
 	if len(trades) != len(want) {
@@ -277,7 +278,7 @@ func TestDepthMatchesVnstock(t *testing.T) {
 	f := newFixture(t, captureDay, "")
 	fr := f.fetch(t, market.Query{Capability: market.CapDepth, Symbol: "VCI"}).Frame
 	var want []map[string]string
-	if err := json.Unmarshal(readTestdata(t, "expected/quote_vci_price_depth__output_VCI.json"), &want); err != nil {
+	if err := json.Unmarshal(golden.Read(t, "vci", "expected/quote_vci_price_depth__output_VCI.json"), &want); err != nil {
 		t.Fatal(err)
 	}
 	if fr.Len() != len(want) {
