@@ -63,7 +63,7 @@ func (f Frame) MarshalJSON() ([]byte, error) {
 			if c > 0 {
 				b = append(b, ',')
 			}
-			b = appendString(b, name)
+			b = AppendJSONString(b, name)
 			b = append(b, ':')
 			v, err := json.Marshal(cellJSON(row[c]))
 			if err != nil {

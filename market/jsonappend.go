@@ -13,8 +13,10 @@ import (
 
 const hexDigits = "0123456789abcdef"
 
-// appendString appends s as a JSON string, escaping what JSON requires.
-func appendString(b []byte, s string) []byte {
+// AppendJSONString appends s to b as a JSON string: quotes, backslashes and
+// control characters escaped, invalid UTF-8 replaced by U+FFFD, everything
+// else copied as is. It allocates only when b must grow.
+func AppendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
@@ -70,7 +72,7 @@ func appendIntField(b []byte, name string, v int64) []byte {
 }
 
 func appendStringField(b []byte, name, v string) []byte {
-	return appendString(appendKey(b, name), v)
+	return AppendJSONString(appendKey(b, name), v)
 }
 
 func appendBoolField(b []byte, name string, v bool) []byte {

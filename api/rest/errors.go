@@ -55,12 +55,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	b := make([]byte, 0, 128+len(msg))
 	b = append(b, `{"error":{"code":`...)
-	b = appendString(b, code)
+	b = market.AppendJSONString(b, code)
 	b = append(b, `,"message":`...)
-	b = appendString(b, msg)
+	b = market.AppendJSONString(b, msg)
 	if field != "" {
 		b = append(b, `,"field":`...)
-		b = appendString(b, field)
+		b = market.AppendJSONString(b, field)
 	}
 	b = append(b, "}}\n"...)
 	h := w.Header()

@@ -75,22 +75,22 @@ func appendMeta(b []byte, a storage.Answer, v view, n int) []byte {
 	b = append(b, '{')
 	if v.symbol != "" {
 		b = append(b, `"symbol":`...)
-		b = appendString(b, string(v.symbol))
+		b = market.AppendJSONString(b, string(v.symbol))
 		b = append(b, ',')
 	}
 	if v.interval != "" {
 		b = append(b, `"interval":`...)
-		b = appendString(b, string(v.interval))
+		b = market.AppendJSONString(b, string(v.interval))
 		b = append(b, ',')
 	}
 	b = append(b, `"source":`...)
-	b = appendString(b, a.Source)
+	b = market.AppendJSONString(b, a.Source)
 	if v.adjusted {
 		b = append(b, `,"adjusted":true`...)
 	}
 	if !v.noPrice {
 		b = append(b, `,"price_unit":`...)
-		b = appendString(b, priceUnit(a, v))
+		b = market.AppendJSONString(b, priceUnit(a, v))
 	}
 	b = append(b, `,"cached":`...)
 	b = strconv.AppendBool(b, a.Cached)

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/vnstock-api/vnstock-api/market"
 )
@@ -89,9 +88,9 @@ func (t tradeTable) appendJSON(b []byte) []byte {
 		b = append(b, `,"volume":`...)
 		b = strconv.AppendInt(b, r.Volume, 10)
 		b = append(b, `,"match_type":`...)
-		b = appendString(b, side(r.Side))
+		b = market.AppendJSONString(b, side(r.Side))
 		b = append(b, `,"id":`...)
-		b = appendString(b, r.ID)
+		b = market.AppendJSONString(b, r.ID)
 		b = append(b, `,"volume_accumulated":`...)
 		b = strconv.AppendInt(b, r.TotalVolume, 10)
 		b = append(b, '}')
@@ -227,45 +226,4 @@ func pickRow(f *market.Frame, sym string) (table, error) {
 		}
 	}
 	return nil, fmt.Errorf("symbol %s: %w", sym, market.ErrNotFound)
-}
-
-// appendString appends s as a JSON string; invalid UTF-8 becomes U+FFFD.
-func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r != utf8.RuneError || size != 1 {
-				i += size
-				continue
-			}
-			b = append(append(b, s[start:i]...), `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\t':
-			b = append(b, '\\', 't')
-		case '\r':
-			b = append(b, '\\', 'r')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-		}
-		i++
-		start = i
-	}
-	return append(append(b, s[start:]...), '"')
 }
