@@ -13,16 +13,14 @@ import (
 // previous one. The body is kept byte for byte (a json column: key order is
 // vnstock's column order). A zero FetchedAt is set to now.
 func (s *Store) PutDoc(ctx context.Context, d storage.Doc) error {
-	if err := sqlkit.CheckDoc(d); err != nil {
+	d, err := sqlkit.PrepareDoc(d, s.now)
+	if err != nil {
 		return fmt.Errorf("postgres: put doc: %w", err)
-	}
-	if d.FetchedAt.IsZero() {
-		d.FetchedAt = s.now()
 	}
 	const q = `INSERT INTO docs (kind, key, symbol, source, fetched_at, body) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (kind, key) DO UPDATE SET symbol = excluded.symbol, source = excluded.source,
 			fetched_at = excluded.fetched_at, body = excluded.body`
-	_, err := s.pool.Exec(ctx, q, string(d.Kind), d.Key, string(d.Symbol), d.Source, d.FetchedAt, d.Body)
+	_, err = s.pool.Exec(ctx, q, string(d.Kind), d.Key, string(d.Symbol), d.Source, d.FetchedAt, d.Body)
 	if err != nil {
 		return fmt.Errorf("postgres: put doc %s: %w", d.Key, err)
 	}

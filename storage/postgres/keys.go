@@ -14,22 +14,17 @@ import (
 	"github.com/vnstock-api/vnstock-api/storage/internal/sqlkit"
 )
 
-const keyColumns = `id, prefix, hash, name, scopes, rps, burst, daily_quota, max_streams, max_topics,
-	messages_per_s, created_at, last_used, expires_at, revoked`
-
 // CreateKey stores k (its hash, never a key). A zero CreatedAt is set to
 // now. An existing id or hash is an error.
 func (s *Store) CreateKey(ctx context.Context, k storage.Key) error {
-	if err := sqlkit.CheckKey(k); err != nil {
+	k, err := sqlkit.PrepareKey(k, s.now)
+	if err != nil {
 		return fmt.Errorf("postgres: create key: %w", err)
 	}
-	if k.CreatedAt.IsZero() {
-		k.CreatedAt = s.now()
-	}
-	const q = `INSERT INTO api_keys (` + keyColumns + `)
+	const q = `INSERT INTO api_keys (` + sqlkit.KeyColumns + `)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`
 	p := k.Plan
-	_, err := s.pool.Exec(ctx, q, k.ID, k.Prefix, k.Hash, k.Name, scopesArg(k.Scopes), p.RPS, p.Burst, p.DailyQuota,
+	_, err = s.pool.Exec(ctx, q, k.ID, k.Prefix, k.Hash, k.Name, scopesArg(k.Scopes), p.RPS, p.Burst, p.DailyQuota,
 		p.MaxStreams, p.MaxTopics, p.MessagesPerS, k.CreatedAt, nullTime(k.LastUsed), nullTime(k.ExpiresAt), k.Revoked)
 	if err != nil {
 		var pe *pgconn.PgError
@@ -44,7 +39,7 @@ func (s *Store) CreateKey(ctx context.Context, k storage.Key) error {
 // KeyByHash returns the key with that hash or an error wrapping
 // market.ErrNotFound.
 func (s *Store) KeyByHash(ctx context.Context, hash []byte) (storage.Key, error) {
-	row := s.pool.QueryRow(ctx, `SELECT `+keyColumns+` FROM api_keys WHERE hash = $1`, hash)
+	row := s.pool.QueryRow(ctx, `SELECT `+sqlkit.KeyColumns+` FROM api_keys WHERE hash = $1`, hash)
 	k, err := scanKey(row)
 	if err != nil {
 		return storage.Key{}, notFound(err, "postgres: key by hash")
@@ -55,7 +50,7 @@ func (s *Store) KeyByHash(ctx context.Context, hash []byte) (storage.Key, error)
 // KeyByID returns the key with that id or an error wrapping
 // market.ErrNotFound.
 func (s *Store) KeyByID(ctx context.Context, id string) (storage.Key, error) {
-	row := s.pool.QueryRow(ctx, `SELECT `+keyColumns+` FROM api_keys WHERE id = $1`, id)
+	row := s.pool.QueryRow(ctx, `SELECT `+sqlkit.KeyColumns+` FROM api_keys WHERE id = $1`, id)
 	k, err := scanKey(row)
 	if err != nil {
 		return storage.Key{}, notFound(err, "postgres: key "+id)
@@ -65,7 +60,7 @@ func (s *Store) KeyByID(ctx context.Context, id string) (storage.Key, error) {
 
 // ListKeys returns every key, oldest first.
 func (s *Store) ListKeys(ctx context.Context) ([]storage.Key, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+keyColumns+` FROM api_keys ORDER BY created_at, id`)
+	rows, err := s.pool.Query(ctx, `SELECT `+sqlkit.KeyColumns+` FROM api_keys ORDER BY created_at, id`)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list keys: %w", err)
 	}

@@ -13,16 +13,14 @@ import (
 // previous one; the body is kept byte for byte. A zero FetchedAt is set to
 // now.
 func (s *Store) PutDoc(ctx context.Context, d storage.Doc) error {
-	if err := sqlkit.CheckDoc(d); err != nil {
+	d, err := sqlkit.PrepareDoc(d, s.now)
+	if err != nil {
 		return fmt.Errorf("sqlite: put doc: %w", err)
-	}
-	if d.FetchedAt.IsZero() {
-		d.FetchedAt = s.now()
 	}
 	const q = `INSERT INTO docs (kind, key, symbol, source, fetched_at, body) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (kind, key) DO UPDATE SET symbol = excluded.symbol, source = excluded.source,
 			fetched_at = excluded.fetched_at, body = excluded.body`
-	_, err := s.w.ExecContext(ctx, q, string(d.Kind), d.Key, string(d.Symbol), d.Source, micros(d.FetchedAt), string(d.Body))
+	_, err = s.w.ExecContext(ctx, q, string(d.Kind), d.Key, string(d.Symbol), d.Source, micros(d.FetchedAt), string(d.Body))
 	if err != nil {
 		return fmt.Errorf("sqlite: put doc %s: %w", d.Key, err)
 	}

@@ -16,23 +16,18 @@ import (
 	"github.com/vnstock-api/vnstock-api/storage/internal/sqlkit"
 )
 
-const keyColumns = `id, prefix, hash, name, scopes, rps, burst, daily_quota, max_streams, max_topics,
-	messages_per_s, created_at, last_used, expires_at, revoked`
-
 // CreateKey stores k (its hash, never a key). A zero CreatedAt is set to
 // now. An existing id or hash is an error.
 func (s *Store) CreateKey(ctx context.Context, k storage.Key) error {
-	if err := sqlkit.CheckKey(k); err != nil {
+	k, err := sqlkit.PrepareKey(k, s.now)
+	if err != nil {
 		return fmt.Errorf("sqlite: create key: %w", err)
-	}
-	if k.CreatedAt.IsZero() {
-		k.CreatedAt = s.now()
 	}
 	scopes, err := scopesJSON(k.Scopes)
 	if err != nil {
 		return fmt.Errorf("sqlite: create key %s: %w", k.ID, err)
 	}
-	const q = `INSERT INTO api_keys (` + keyColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	const q = `INSERT INTO api_keys (` + sqlkit.KeyColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	p := k.Plan
 	_, err = s.w.ExecContext(ctx, q, k.ID, k.Prefix, k.Hash, k.Name, scopes, p.RPS, p.Burst, p.DailyQuota,
 		p.MaxStreams, p.MaxTopics, p.MessagesPerS, micros(k.CreatedAt), nullMicros(k.LastUsed), nullMicros(k.ExpiresAt), k.Revoked)
@@ -48,7 +43,7 @@ func (s *Store) CreateKey(ctx context.Context, k storage.Key) error {
 // KeyByHash returns the key with that hash or an error wrapping
 // market.ErrNotFound.
 func (s *Store) KeyByHash(ctx context.Context, hash []byte) (storage.Key, error) {
-	k, err := scanKey(s.r.QueryRowContext(ctx, `SELECT `+keyColumns+` FROM api_keys WHERE hash = ?`, hash))
+	k, err := scanKey(s.r.QueryRowContext(ctx, `SELECT `+sqlkit.KeyColumns+` FROM api_keys WHERE hash = ?`, hash))
 	if err != nil {
 		return storage.Key{}, notFound(err, "sqlite: key by hash")
 	}
@@ -58,7 +53,7 @@ func (s *Store) KeyByHash(ctx context.Context, hash []byte) (storage.Key, error)
 // KeyByID returns the key with that id or an error wrapping
 // market.ErrNotFound.
 func (s *Store) KeyByID(ctx context.Context, id string) (storage.Key, error) {
-	k, err := scanKey(s.r.QueryRowContext(ctx, `SELECT `+keyColumns+` FROM api_keys WHERE id = ?`, id))
+	k, err := scanKey(s.r.QueryRowContext(ctx, `SELECT `+sqlkit.KeyColumns+` FROM api_keys WHERE id = ?`, id))
 	if err != nil {
 		return storage.Key{}, notFound(err, "sqlite: key "+id)
 	}
@@ -67,7 +62,7 @@ func (s *Store) KeyByID(ctx context.Context, id string) (storage.Key, error) {
 
 // ListKeys returns every key, oldest first.
 func (s *Store) ListKeys(ctx context.Context) ([]storage.Key, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+keyColumns+` FROM api_keys ORDER BY created_at, id`)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+sqlkit.KeyColumns+` FROM api_keys ORDER BY created_at, id`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list keys: %w", err)
 	}

@@ -170,20 +170,28 @@ func TradeBounds(sym market.Symbol, before time.Time, limit int, now func() time
 	return CeilMicro(before), nil
 }
 
-// CheckKey rejects a key that could not have come from the auth layer: no
+// KeyColumns lists the api_keys columns in the order both stores insert
+// and scan them.
+const KeyColumns = `id, prefix, hash, name, scopes, rps, burst, daily_quota, max_streams, max_topics,
+	messages_per_s, created_at, last_used, expires_at, revoked`
+
+// PrepareKey rejects a key that could not have come from the auth layer: no
 // id, a hash that is not a SHA-256 digest (the plain key, say), or a prefix
-// long enough to be most of the key.
-func CheckKey(k storage.Key) error {
+// long enough to be most of the key. A zero CreatedAt is set to now().
+func PrepareKey(k storage.Key, now func() time.Time) (storage.Key, error) {
 	if k.ID == "" {
-		return market.Invalid("id", "must not be empty")
+		return k, market.Invalid("id", "must not be empty")
 	}
 	if len(k.Hash) != sha256.Size {
-		return market.Invalid("hash", "is %d bytes, want a %d-byte SHA-256 digest", len(k.Hash), sha256.Size)
+		return k, market.Invalid("hash", "is %d bytes, want a %d-byte SHA-256 digest", len(k.Hash), sha256.Size)
 	}
 	if len(k.Prefix) > MaxPrefixLen {
-		return market.Invalid("prefix", "is %d characters, at most %d", len(k.Prefix), MaxPrefixLen)
+		return k, market.Invalid("prefix", "is %d characters, at most %d", len(k.Prefix), MaxPrefixLen)
 	}
-	return nil
+	if k.CreatedAt.IsZero() {
+		k.CreatedAt = now()
+	}
+	return k, nil
 }
 
 // PrepareUsage checks rows, moves each Day to its ICT midnight and sums rows
@@ -276,16 +284,20 @@ func Scopes(s []string) []string {
 	return s
 }
 
-// CheckDoc rejects a doc without a kind or key, or whose body is not JSON.
-func CheckDoc(d storage.Doc) error {
+// PrepareDoc rejects a doc without a kind or key, or whose body is not
+// JSON. A zero FetchedAt is set to now().
+func PrepareDoc(d storage.Doc, now func() time.Time) (storage.Doc, error) {
 	if d.Kind == "" {
-		return market.Invalid("kind", "must not be empty")
+		return d, market.Invalid("kind", "must not be empty")
 	}
 	if d.Key == "" {
-		return market.Invalid("key", "must not be empty")
+		return d, market.Invalid("key", "must not be empty")
 	}
 	if !json.Valid(d.Body) {
-		return market.Invalid("body", "doc %s is not valid JSON", d.Key)
+		return d, market.Invalid("body", "doc %s is not valid JSON", d.Key)
 	}
-	return nil
+	if d.FetchedAt.IsZero() {
+		d.FetchedAt = now()
+	}
+	return d, nil
 }

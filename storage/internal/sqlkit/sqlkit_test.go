@@ -140,3 +140,54 @@ func TestCeilMicro(t *testing.T) {
 		}
 	}
 }
+
+func TestPrepareKeyAndDoc(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2025, 1, 15, 9, 0, 0, 0, market.ICT)
+	clock := func() time.Time { return now }
+	hash := make([]byte, 32)
+	keys := []struct {
+		name  string
+		in    storage.Key
+		field string
+	}{
+		{"no id", storage.Key{Hash: hash}, "id"},
+		{"plain key as hash", storage.Key{ID: "k", Hash: []byte("vnk_secret")}, "hash"},
+		{"long prefix", storage.Key{ID: "k", Hash: hash, Prefix: "vnk_0123456789abcdef0123456789"}, "prefix"},
+		{"ok", storage.Key{ID: "k", Hash: hash}, ""},
+	}
+	for _, c := range keys {
+		k, err := PrepareKey(c.in, clock)
+		var fe *market.FieldError
+		switch {
+		case c.field == "" && (err != nil || !k.CreatedAt.Equal(now)):
+			t.Errorf("%s: %v, created %v", c.name, err, k.CreatedAt)
+		case c.field != "" && (!errors.As(err, &fe) || fe.Field != c.field):
+			t.Errorf("%s: error %v, want one on %s", c.name, err, c.field)
+		}
+	}
+	set := now.Add(-time.Hour)
+	if k, err := PrepareKey(storage.Key{ID: "k", Hash: hash, CreatedAt: set}, clock); err != nil || !k.CreatedAt.Equal(set) {
+		t.Errorf("a set CreatedAt: %v %v", k.CreatedAt, err)
+	}
+	docs := []struct {
+		name  string
+		in    storage.Doc
+		field string
+	}{
+		{"no kind", storage.Doc{Key: "a", Body: []byte(`{}`)}, "kind"},
+		{"no key", storage.Doc{Kind: market.CapCompany, Body: []byte(`{}`)}, "key"},
+		{"not JSON", storage.Doc{Kind: market.CapCompany, Key: "a", Body: []byte(`{`)}, "body"},
+		{"ok", storage.Doc{Kind: market.CapCompany, Key: "a", Body: []byte(`{}`)}, ""},
+	}
+	for _, c := range docs {
+		d, err := PrepareDoc(c.in, clock)
+		var fe *market.FieldError
+		switch {
+		case c.field == "" && (err != nil || !d.FetchedAt.Equal(now)):
+			t.Errorf("%s: %v, fetched %v", c.name, err, d.FetchedAt)
+		case c.field != "" && (!errors.As(err, &fe) || fe.Field != c.field):
+			t.Errorf("%s: error %v, want one on %s", c.name, err, c.field)
+		}
+	}
+}
