@@ -42,13 +42,8 @@ type Config struct {
 }
 
 func (c Config) withDefaults(name, base string) Config {
-	if c.Doer == nil {
-		c.Doer = upstream.NewClient(upstream.Config{Source: name})
-	}
-	if c.BaseURL == "" {
-		c.BaseURL = base
-	}
-	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	c.Doer = upstream.DoerOr(c.Doer, name)
+	c.BaseURL = upstream.BaseURL(c.BaseURL, base)
 	if c.Now == nil {
 		c.Now = time.Now
 	}

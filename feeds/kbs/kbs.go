@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/vnstock-api/vnstock-api/feeds"
@@ -46,16 +45,14 @@ var _ feeds.Source = (*Source)(nil)
 
 // New returns a KBS source with cfg's defaults filled in.
 func New(cfg Config) *Source {
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = DefaultBaseURL
-	}
-	if cfg.Doer == nil {
-		cfg.Doer = upstream.NewClient(upstream.Config{Source: Name})
-	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Source{base: strings.TrimRight(cfg.BaseURL, "/"), doer: cfg.Doer, now: cfg.Now}
+	return &Source{
+		base: upstream.BaseURL(cfg.BaseURL, DefaultBaseURL),
+		doer: upstream.DoerOr(cfg.Doer, Name),
+		now:  cfg.Now,
+	}
 }
 
 // Name returns "kbs".

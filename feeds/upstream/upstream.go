@@ -8,6 +8,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // Request is one upstream call. Body, when set, is sent as application/json
@@ -26,4 +27,22 @@ type Request struct {
 // status code when there was one). Safe for concurrent use.
 type Doer interface {
 	Do(ctx context.Context, req Request) ([]byte, error)
+}
+
+// BaseURL returns a source's configured base URL u, or def when u is empty,
+// without trailing slashes, so that paths can be appended with "/".
+func BaseURL(u, def string) string {
+	if u == "" {
+		u = def
+	}
+	return strings.TrimRight(u, "/")
+}
+
+// DoerOr returns d, or when d is nil a plain Client for source: the default
+// of every source's Config.Doer (production passes a Resilient).
+func DoerOr(d Doer, source string) Doer {
+	if d == nil {
+		return NewClient(Config{Source: source})
+	}
+	return d
 }

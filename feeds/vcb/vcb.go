@@ -46,13 +46,8 @@ var _ feeds.Source = (*Source)(nil)
 
 // New returns the source with cfg's zero fields set to the defaults.
 func New(cfg Config) *Source {
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = DefaultBaseURL
-	}
-	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	if cfg.Doer == nil {
-		cfg.Doer = upstream.NewClient(upstream.Config{Source: Name})
-	}
+	cfg.BaseURL = upstream.BaseURL(cfg.BaseURL, DefaultBaseURL)
+	cfg.Doer = upstream.DoerOr(cfg.Doer, Name)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}

@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -65,17 +64,9 @@ type Source struct {
 
 // New returns a VCI source with cfg's zero fields set to the defaults.
 func New(cfg Config) *Source {
-	if cfg.TradingURL == "" {
-		cfg.TradingURL = DefaultTradingURL
-	}
-	if cfg.IQURL == "" {
-		cfg.IQURL = DefaultIQURL
-	}
-	cfg.TradingURL = strings.TrimRight(cfg.TradingURL, "/")
-	cfg.IQURL = strings.TrimRight(cfg.IQURL, "/")
-	if cfg.Doer == nil {
-		cfg.Doer = upstream.NewClient(upstream.Config{Source: sourceName})
-	}
+	cfg.TradingURL = upstream.BaseURL(cfg.TradingURL, DefaultTradingURL)
+	cfg.IQURL = upstream.BaseURL(cfg.IQURL, DefaultIQURL)
+	cfg.Doer = upstream.DoerOr(cfg.Doer, sourceName)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
