@@ -69,3 +69,11 @@ type RoutedDeliverer interface {
 	// Broker.LastValues).
 	Unrouted(topics []string)
 }
+
+// AsyncPublisher is a Broker that can take an event without waiting for
+// its seq (for Redis, a round trip): feeds publish at their own pace and
+// the broker batches. The events one caller publishes this way keep their
+// order. Hub.PublishAsync uses it when the broker has it.
+type AsyncPublisher interface {
+	PublishAsync(ctx context.Context, topic string, data []byte, ts int64) error
+}

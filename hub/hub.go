@@ -95,6 +95,25 @@ func (h *Hub) Publish(ctx context.Context, topic string, data []byte, ts int64) 
 	return seq, nil
 }
 
+// PublishAsync publishes one event without waiting for its seq when the
+// broker is an AsyncPublisher, and like Publish otherwise. One caller's
+// events keep their order; an error means the event was not accepted.
+func (h *Hub) PublishAsync(ctx context.Context, topic string, data []byte, ts int64) error {
+	ap, ok := h.broker.(AsyncPublisher)
+	if !ok {
+		_, err := h.Publish(ctx, topic, data, ts)
+		return err
+	}
+	if ts == 0 {
+		ts = h.cfg.Now().UnixMilli()
+	}
+	if err := ap.PublishAsync(ctx, topic, data, ts); err != nil {
+		return err
+	}
+	h.stats.published.Add(1)
+	return nil
+}
+
 // Deliver implements Deliverer: it records the event as its topic's last
 // value (for conflated topics) and offers it to every local subscriber of the
 // topic. It never blocks on a subscriber. Brokers call it from one goroutine

@@ -102,3 +102,20 @@ func TestUnroutedDropsLastValue(t *testing.T) {
 		t.Fatalf("snapshot after Unrouted = %v, want the broker's last value", evs)
 	}
 }
+
+// Without an AsyncPublisher broker, PublishAsync publishes like Publish.
+func TestPublishAsyncFallsBack(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h, _ := newHookHub(t)
+	if err := h.PublishAsync(ctx, "quote:A", []byte("1"), 0); err != nil {
+		t.Fatal(err)
+	}
+	waitHead(t, h, 1)
+	if evs, _ := h.Snapshot(ctx, []string{"quote:A"}); len(evs) != 1 || string(evs[0].Data) != "1" {
+		t.Fatalf("snapshot = %v", evs)
+	}
+	if h.Stats().Published != 1 {
+		t.Fatalf("stats %+v", h.Stats())
+	}
+}

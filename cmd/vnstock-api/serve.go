@@ -229,9 +229,10 @@ func (s *server) shutdown(stopFeeds func(), wg *sync.WaitGroup) {
 // hubPublisher adapts the hub to feeds.Publisher.
 type hubPublisher struct{ h *hub.Hub }
 
+// Publish does not wait for the event's seq: with Redis a feed publishes at
+// its own pace and the broker batches (the memory broker is as before).
 func (p hubPublisher) Publish(ctx context.Context, topic string, payload []byte, ts int64) error {
-	_, err := p.h.Publish(ctx, topic, payload, ts)
-	return err
+	return p.h.PublishAsync(ctx, topic, payload, ts)
 }
 
 func (s *server) startFeeds(ctx context.Context, wg *sync.WaitGroup) error {

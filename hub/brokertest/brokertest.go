@@ -117,6 +117,49 @@ func Run(t *testing.T, f Factory) {
 	t.Run("resubscribe after unsubscribe", func(t *testing.T) { testResubscribe(t, f) })
 	t.Run("epoch is stable", func(t *testing.T) { testEpoch(t, f) })
 	t.Run("closed broker refuses publishes", func(t *testing.T) { testClosed(t, f) })
+	t.Run("async publishes keep their order", func(t *testing.T) { testAsyncOrder(t, f) })
+}
+
+// testAsyncOrder checks, for brokers that are hub.AsyncPublishers, that the
+// events one goroutine publishes asynchronously get seqs in its order,
+// while another goroutine publishes synchronously.
+func testAsyncOrder(t *testing.T, f Factory) {
+	b, rec := started(t, f, hub.HistoryConfig{}, "async", "sync")
+	ap, ok := b.(hub.AsyncPublisher)
+	if !ok {
+		t.Skip("not an AsyncPublisher")
+	}
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := range 100 {
+			if _, err := b.Publish(ctx, "sync", []byte(fmt.Sprint(i)), 1); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	})
+	const n = 1000
+	for i := range n {
+		if err := ap.PublishAsync(ctx, "async", []byte(fmt.Sprint(i)), 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+	evs := rec.WaitN(t, n+100)
+	next := 0
+	for _, ev := range evs {
+		if ev.Topic != "async" {
+			continue
+		}
+		if string(ev.Data) != fmt.Sprint(next) {
+			t.Fatalf("async event %q delivered where %d was due", ev.Data, next)
+		}
+		next++
+	}
+	if next != n {
+		t.Fatalf("delivered %d async events, want %d", next, n)
+	}
 }
 
 func testOrder(t *testing.T, f Factory) {

@@ -140,6 +140,7 @@ type Broker struct {
 	nextTok   uint64
 
 	pubQ    chan *pubReq
+	asyncQ  chan *pubReq
 	routeQ  chan *routeReq
 	stateQ  chan stateChange
 	stop    chan struct{} // closed by Close
@@ -155,7 +156,10 @@ type Broker struct {
 	pubLast atomic.Uint64 // the highest seq the publisher got back
 }
 
-var _ hub.Broker = (*Broker)(nil)
+var (
+	_ hub.Broker         = (*Broker)(nil)
+	_ hub.AsyncPublisher = (*Broker)(nil)
+)
 
 // ErrFenced is returned by Publish when the event carried a lease fence
 // (WithFence) that is no longer held: another instance leads its source.
@@ -173,7 +177,8 @@ func New(cfg Config) (*Broker, error) {
 		instance: instance, k: newKeys(cfg.Prefix, instance),
 		routed: map[string]bool{}, waiters: map[string]*waiter{}, local: map[string]*hub.Event{},
 		state: StateDegraded,
-		pubQ:  make(chan *pubReq, 4*cfg.BatchSize), routeQ: make(chan *routeReq, 1024),
+		pubQ:  make(chan *pubReq, 4*cfg.BatchSize), asyncQ: make(chan *pubReq, 16*cfg.BatchSize),
+		routeQ: make(chan *routeReq, 1024),
 		stateQ: make(chan stateChange, 64), stop: make(chan struct{}),
 		pubDone: make(chan struct{}), delDone: make(chan struct{}),
 		trim: newTrimmer(cfg.History),

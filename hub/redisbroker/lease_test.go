@@ -163,3 +163,34 @@ func TestFencedPublish(t *testing.T) {
 		}
 	})
 }
+
+// Async publishes of a lost lease are dropped, not delivered.
+func TestFencedPublishAsync(t *testing.T) {
+	t.Parallel()
+	forBackends(t, func(t *testing.T, be backend) {
+		c := be.open(t)
+		prefix := testPrefix(t, c)
+		b := newTestBroker(t, Config{Client: c, Prefix: prefix})
+		rec := brokertest.NewRecorder()
+		if err := b.Start(rec); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Subscribe(context.Background(), "x"); err != nil {
+			t.Fatal(err)
+		}
+		key := prefix + "lease:src"
+		c.Set(context.Background(), key, "1:other", time.Minute)
+		ctx := WithFence(context.Background(), Fence{Key: key, Value: "2:me", TTL: time.Second})
+		if err := b.PublishAsync(ctx, "x", []byte("fenced"), 1); err != nil {
+			t.Fatal(err)
+		}
+		// Same queue, so published after the fenced one.
+		if err := b.PublishAsync(context.Background(), "x", []byte("free"), 1); err != nil {
+			t.Fatal(err)
+		}
+		evs := rec.WaitN(t, 1)
+		if len(evs) != 1 || string(evs[0].Data) != "free" {
+			t.Fatalf("delivered %v, want only the unfenced event", evs)
+		}
+	})
+}

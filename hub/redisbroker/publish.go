@@ -39,7 +39,7 @@ type pubReq struct {
 	data  []byte
 	ts    int64
 	fence *Fence
-	res   chan pubRes // capacity 1
+	res   chan pubRes // capacity 1; nil for PublishAsync
 }
 
 type pubRes struct {
@@ -47,7 +47,11 @@ type pubRes struct {
 	err error
 }
 
-func (r *pubReq) reply(seq uint64, err error) { r.res <- pubRes{seq, err} }
+func (r *pubReq) reply(seq uint64, err error) {
+	if r.res != nil {
+		r.res <- pubRes{seq, err}
+	}
+}
 
 // Publish implements hub.Broker. Concurrent publishes share one script call;
 // the event reaches the hub, like everyone else's, through pub/sub. While
@@ -85,33 +89,61 @@ func (b *Broker) Publish(ctx context.Context, topic string, data []byte, ts int6
 	}
 }
 
-// publishers runs Config.Publishers publish loops and closes pubDone when
-// they all ended.
+// PublishAsync implements hub.AsyncPublisher: it queues the event and
+// returns without waiting for Redis; it blocks only while the queue is
+// full. One goroutine publishes the queue, so one caller's events get
+// seqs in the order it published them. An event Redis refuses (a lost
+// lease) is counted and logged, not returned.
+func (b *Broker) PublishAsync(ctx context.Context, topic string, data []byte, ts int64) error {
+	if b.closed.Load() {
+		return hub.ErrClosed
+	}
+	if ts == 0 {
+		ts = b.cfg.Now().UnixMilli()
+	}
+	req := &pubReq{topic: topic, data: data, ts: ts}
+	if f, ok := FenceFrom(ctx); ok {
+		req.fence = &f
+	}
+	select {
+	case b.asyncQ <- req:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-b.stop:
+		return hub.ErrClosed
+	}
+}
+
+// publishers runs Config.Publishers loops on Publish's queue and one on
+// PublishAsync's (one, to keep its order), and closes pubDone when they
+// all ended.
 func (b *Broker) publishers() {
 	defer b.wg.Done()
 	var wg sync.WaitGroup
 	for range b.cfg.Publishers {
-		wg.Go(b.publishLoop)
+		wg.Go(func() { b.publishLoop(b.pubQ) })
 	}
+	wg.Go(func() { b.publishLoop(b.asyncQ) })
 	wg.Wait()
 	close(b.pubDone)
 }
 
-// publishLoop batches what is waiting and publishes it; at Close it
+// publishLoop batches what is waiting in q and publishes it; at Close it
 // publishes what was accepted and exits.
-func (b *Broker) publishLoop() {
+func (b *Broker) publishLoop(q chan *pubReq) {
 	batch := make([]*pubReq, 0, b.cfg.BatchSize)
 	for {
 		select {
-		case req := <-b.pubQ:
-			batch = b.drainPub(append(batch[:0], req))
+		case req := <-q:
+			batch = b.drainPub(q, append(batch[:0], req))
 			b.publishBatch(b.ctx, batch)
 			clear(batch)
 		case <-b.stop:
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
 			for {
-				if batch = b.drainPub(batch[:0]); len(batch) == 0 {
+				if batch = b.drainPub(q, batch[:0]); len(batch) == 0 {
 					return
 				}
 				b.publishBatch(ctx, batch)
@@ -121,10 +153,10 @@ func (b *Broker) publishLoop() {
 	}
 }
 
-func (b *Broker) drainPub(batch []*pubReq) []*pubReq {
+func (b *Broker) drainPub(q chan *pubReq, batch []*pubReq) []*pubReq {
 	for len(batch) < b.cfg.BatchSize {
 		select {
-		case req := <-b.pubQ:
+		case req := <-q:
 			batch = append(batch, req)
 		default:
 			return batch
@@ -150,6 +182,7 @@ func (b *Broker) publishBatch(ctx context.Context, batch []*pubReq) {
 	switch {
 	case err == nil:
 	case isServerError(err) || ctx.Err() != nil:
+		b.log.Warn("publish refused", "events", len(batch), "err", err)
 		for _, r := range batch {
 			r.reply(0, err)
 		}
@@ -196,8 +229,10 @@ func (b *Broker) publishRedis(ctx context.Context, batch []*pubReq) error {
 		return errors.New("redisbroker: publish script answered a different number of seqs")
 	}
 	var top uint64
+	fenced := 0
 	for i, r := range batch {
 		if seqs[i] <= 0 {
+			fenced++
 			r.reply(0, ErrFenced)
 			continue
 		}
@@ -205,6 +240,9 @@ func (b *Broker) publishRedis(ctx context.Context, batch []*pubReq) error {
 		r.reply(uint64(seqs[i]), nil)
 	}
 	for cur := b.pubLast.Load(); top > cur && !b.pubLast.CompareAndSwap(cur, top); cur = b.pubLast.Load() {
+	}
+	if fenced > 0 {
+		b.log.Debug("events refused: lease held by another instance", "count", fenced)
 	}
 	b.trim.observe(b.cfg.Now(), max(top, last), len(batch), bytes) // after the script: no seq is newer than its sample
 	return nil
