@@ -62,3 +62,39 @@ func BenchmarkPublish(b *testing.B) {
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "published/s")
 	b.ReportMetric(float64(d.n.Load())/total.Seconds(), "delivered/s")
 }
+
+// BenchmarkPublishAsync is one feed goroutine publishing without waiting
+// (Hub.PublishAsync): the broker batches what queues up. The rate is the
+// events delivered back over pub/sub per second.
+func BenchmarkPublishAsync(b *testing.B) {
+	c := openBenchRedis(b)
+	br, err := New(Config{Client: c, Prefix: benchPrefix(b, c)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := &countingDeliverer{}
+	if err := br.Start(d); err != nil {
+		b.Fatal(err)
+	}
+	defer br.Close(context.Background())
+	topics := make([]string, 30)
+	for i := range topics {
+		topics[i] = "quote:S" + strconv.Itoa(i)
+	}
+	if err := br.Subscribe(context.Background(), topics...); err != nil {
+		b.Fatal(err)
+	}
+	payload := []byte(`{"symbol":"VNM","price":61300,"change":300,"volume":1234500,"bid":[{"price":61200,"volume":1000}],"ask":[{"price":61300,"volume":2000}]}`)
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for i := range b.N {
+		if err := br.PublishAsync(context.Background(), topics[i%30], payload, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for d.n.Load() < int64(b.N) && time.Since(start) < time.Minute {
+		time.Sleep(time.Millisecond)
+	}
+	b.ReportMetric(float64(d.n.Load())/time.Since(start).Seconds(), "delivered/s")
+}
