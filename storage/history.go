@@ -132,7 +132,7 @@ func (s *Service) loadBars(ctx context.Context, q market.Query) (Answer, time.Du
 		a.FetchedAt = now
 	}
 	if key.Interval != q.Interval {
-		a.Bars = resample(bars, q.Interval)
+		a.Bars = market.Resample(bars, q.Interval)
 	}
 	ttl := s.ttl.For(cache.ClassClosedBars)
 	if !open.From.IsZero() {
@@ -267,23 +267,3 @@ func (s *Service) widen(asset string, r Range, now time.Time) Range {
 // maxClosedRun bounds widen: the longest closure (Tet with its weekends) is
 // nine days.
 const maxClosedRun = 12
-
-// resample folds daily bars into weekly (from Monday) or monthly bars.
-func resample(days []market.Bar, iv market.Interval) []market.Bar {
-	var out []market.Bar
-	for _, d := range days {
-		start := iv.Start(d.Time)
-		if n := len(out); n > 0 && out[n-1].Time.Equal(start) {
-			b := &out[n-1]
-			b.High = max(b.High, d.High)
-			b.Low = min(b.Low, d.Low)
-			b.Close = d.Close
-			b.Volume += d.Volume
-			b.Closed = b.Closed && d.Closed
-			continue
-		}
-		d.Time, d.Interval = start, iv
-		out = append(out, d)
-	}
-	return out
-}

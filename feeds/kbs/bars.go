@@ -86,7 +86,8 @@ func (s *Source) ohlcv(ctx context.Context, q market.Query) ([]market.Bar, error
 		return nil, err
 	}
 	if daily {
-		bars = resample(bars, iv, s.now())
+		bars = market.Resample(bars, iv)
+		market.MarkClosed(bars, s.now())
 	}
 	return clip(bars, iv, from, to), nil
 }
@@ -142,7 +143,7 @@ func parseBars(body []byte, sym market.Symbol, iv market.Interval, key string, n
 		if err != nil {
 			return nil, err
 		}
-		b.Closed = !now.Before(barEnd(iv, b.Time))
+		b.Closed = !iv.End(b.Time).After(now)
 		out = append(out, b)
 	}
 	slices.SortStableFunc(out, func(a, b market.Bar) int { return a.Time.Compare(b.Time) })
@@ -212,45 +213,11 @@ func parseLocal(s string) (time.Time, error) {
 	return time.Time{}, err
 }
 
-// barEnd is when the bar of iv starting at start ends.
-func barEnd(iv market.Interval, start time.Time) time.Time {
-	switch iv {
-	case market.Interval1W:
-		return start.AddDate(0, 0, 7)
-	case market.Interval1M:
-		return start.AddDate(0, 1, 0)
-	case market.Interval1D:
-		return start.AddDate(0, 0, 1)
-	}
-	return start.Add(iv.Duration())
-}
-
-// resample folds daily bars (oldest first) into week or month bars that
-// start at iv.Start of their days.
-func resample(days []market.Bar, iv market.Interval, now time.Time) []market.Bar {
-	var out []market.Bar
-	for _, d := range days {
-		start := iv.Start(d.Time)
-		if n := len(out); n > 0 && out[n-1].Time.Equal(start) {
-			b := &out[n-1]
-			b.High, b.Low, b.Close = max(b.High, d.High), min(b.Low, d.Low), d.Close
-			b.Volume += d.Volume
-			continue
-		}
-		out = append(out, market.Bar{Symbol: d.Symbol, Interval: iv, Time: start, Open: d.Open,
-			High: d.High, Low: d.Low, Close: d.Close, Volume: d.Volume, Source: d.Source})
-	}
-	for i := range out {
-		out[i].Closed = !now.Before(barEnd(iv, out[i].Time))
-	}
-	return out
-}
-
 // clip keeps the bars that overlap the ICT days [from, to].
 func clip(bars []market.Bar, iv market.Interval, from, to time.Time) []market.Bar {
 	end := to.AddDate(0, 0, 1)
 	return slices.DeleteFunc(bars, func(b market.Bar) bool {
-		return !b.Time.Before(end) || !barEnd(iv, b.Time).After(from)
+		return !b.Time.Before(end) || !iv.End(b.Time).After(from)
 	})
 }
 

@@ -169,31 +169,10 @@ func value(v *float64) float64 {
 // aggregate folds daily bars into bars of iv (1D merges same-day rows),
 // marking as closed the bars that ended before today.
 func aggregate(days []market.Bar, sym market.Symbol, iv market.Interval, today time.Time) []market.Bar {
-	var out []market.Bar
-	for _, d := range days {
-		start := iv.Start(d.Time)
-		if n := len(out); n > 0 && out[n-1].Time.Equal(start) {
-			b := &out[n-1]
-			b.High, b.Low, b.Close = max(b.High, d.High), min(b.Low, d.Low), d.Close
-			b.Volume += d.Volume
-			continue
-		}
-		out = append(out, market.Bar{Symbol: sym, Interval: iv, Time: start, Open: d.Open, High: d.High,
-			Low: d.Low, Close: d.Close, Volume: d.Volume, Source: Name})
-	}
+	out := market.Resample(days, iv)
 	for i := range out {
-		out[i].Closed = !next(out[i].Time, iv).After(today)
+		out[i].Symbol, out[i].Source = sym, Name
 	}
+	market.MarkClosed(out, today)
 	return out
-}
-
-// next is the start of the bar after the one starting at t.
-func next(t time.Time, iv market.Interval) time.Time {
-	switch iv {
-	case market.Interval1W:
-		return t.AddDate(0, 0, 7)
-	case market.Interval1M:
-		return t.AddDate(0, 1, 0)
-	}
-	return t.AddDate(0, 0, 1)
 }

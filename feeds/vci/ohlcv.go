@@ -122,9 +122,9 @@ func (s *Source) ohlcv(ctx context.Context, q market.Query) (market.Result, erro
 	}
 	bars = trimBars(bars, from, to)
 	if iv != base {
-		bars = Resample(bars, iv)
+		bars = market.Resample(bars, iv)
 	}
-	markClosed(bars, now)
+	market.MarkClosed(bars, now)
 	return market.Result{Bars: bars}, nil
 }
 
@@ -139,48 +139,4 @@ func trimBars(bars []market.Bar, from, to time.Time) []market.Bar {
 		out = append(out, b)
 	}
 	return out
-}
-
-// Resample folds bars (sorted by time) into bars of interval iv, each
-// stamped with the start of its period in ICT (market.Interval.Start:
-// minutes on the ICT clock, weeks on Monday, months on the 1st — vnstock's
-// pandas resample labels weeks by their Sunday and months by their last day
-// instead). Open is the first open, close the last close, high and low the
-// extremes, volume the sum.
-func Resample(bars []market.Bar, iv market.Interval) []market.Bar {
-	out := make([]market.Bar, 0, len(bars)/2+1)
-	for _, b := range bars {
-		start := iv.Start(b.Time)
-		if n := len(out); n > 0 && out[n-1].Time.Equal(start) {
-			last := &out[n-1]
-			last.High = max(last.High, b.High)
-			last.Low = min(last.Low, b.Low)
-			last.Close = b.Close
-			last.Volume += b.Volume
-			continue
-		}
-		b.Time, b.Interval = start, iv
-		out = append(out, b)
-	}
-	return out
-}
-
-// markClosed sets Closed on every bar whose period has ended by now.
-func markClosed(bars []market.Bar, now time.Time) {
-	for i := range bars {
-		bars[i].Closed = !barEnd(bars[i]).After(now)
-	}
-}
-
-// barEnd is the end of a bar's period.
-func barEnd(b market.Bar) time.Time {
-	switch b.Interval {
-	case market.Interval1W:
-		return b.Time.AddDate(0, 0, 7)
-	case market.Interval1M:
-		return b.Time.AddDate(0, 1, 0)
-	case market.Interval1D:
-		return b.Time.AddDate(0, 0, 1)
-	}
-	return b.Time.Add(b.Interval.Duration())
 }

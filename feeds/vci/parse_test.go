@@ -162,32 +162,6 @@ func TestKRXCode(t *testing.T) {
 	}
 }
 
-func TestResample(t *testing.T) {
-	t.Parallel()
-	bar := func(h, m int, o, hi, lo, c float64, v int64) market.Bar {
-		return market.Bar{Time: time.Date(2025, 3, 21, h, m, 0, 0, market.ICT), Interval: market.Interval1m,
-			Open: o, High: hi, Low: lo, Close: c, Volume: v}
-	}
-	in := []market.Bar{bar(9, 15, 10, 11, 9, 10, 100), bar(9, 16, 10, 12, 10, 11, 200), bar(9, 29, 11, 11, 8, 9, 50),
-		bar(9, 30, 9, 9, 9, 9, 10), bar(11, 29, 9, 10, 9, 10, 5), bar(13, 0, 10, 10, 10, 10, 1)}
-	got := Resample(in, market.Interval30m)
-	want := []struct {
-		at         string
-		o, h, l, c float64
-		v          int64
-	}{{"09:00", 10, 12, 8, 9, 350}, {"09:30", 9, 9, 9, 9, 10}, {"11:00", 9, 10, 9, 10, 5}, {"13:00", 10, 10, 10, 10, 1}}
-	if len(got) != len(want) {
-		t.Fatalf("%d bars: %+v", len(got), got)
-	}
-	for i, w := range want {
-		b := got[i]
-		if b.Time.Format("15:04") != w.at || b.Open != w.o || b.High != w.h || b.Low != w.l || b.Close != w.c ||
-			b.Volume != w.v || b.Interval != market.Interval30m {
-			t.Errorf("bar %d = %+v, want %+v", i, b, w)
-		}
-	}
-}
-
 func TestChartWindow(t *testing.T) {
 	t.Parallel()
 	s := New(Config{Now: func() time.Time { return captureDay }})
