@@ -52,22 +52,7 @@ func TestScaleOutThreeInstances(t *testing.T) {
 		clients[i] = dialWS(t, p.addr)
 		clients[i].send(t, `{"op":"subscribe","id":1,"topics":["trade:@VN30"]}`)
 	}
-	// Identical sequences over a window every client covers.
-	var seqs [3][]uint64
-	for i, c := range clients {
-		seqs[i] = events(t, c.wait(t, "150 trades", func(ms []wireMsg) bool { return countType(ms, "event") >= 150 }))
-	}
-	lo := max(seqs[0][0], seqs[1][0], seqs[2][0])
-	hi := min(lastSeq(seqs[0]), lastSeq(seqs[1]), lastSeq(seqs[2]))
-	common := between(seqs[0], lo, hi)
-	if len(common) < 50 {
-		t.Fatalf("only %d events in the window all clients cover", len(common))
-	}
-	for i := 1; i < 3; i++ {
-		if w := between(seqs[i], lo, hi); !slices.Equal(w, common) {
-			t.Fatalf("instance %d saw %d events in (%d, %d], instance 0 saw %d", i, len(w), lo, hi, len(common))
-		}
-	}
+	checkSameSequence(t, clients)
 
 	// Kill the leader; its client will resume on a survivor.
 	dead := clients[leader]
@@ -110,6 +95,27 @@ func TestScaleOutThreeInstances(t *testing.T) {
 		}
 		if err := p.stop(t); err != nil {
 			t.Errorf("instance %d exit: %v", i, err)
+		}
+	}
+}
+
+// checkSameSequence checks that the clients see the same events over a
+// window they all cover.
+func checkSameSequence(t *testing.T, clients []*wsClient) {
+	t.Helper()
+	seqs := make([][]uint64, len(clients))
+	lo, hi := uint64(0), ^uint64(0)
+	for i, c := range clients {
+		seqs[i] = events(t, c.wait(t, "150 trades", func(ms []wireMsg) bool { return countType(ms, "event") >= 150 }))
+		lo, hi = max(lo, seqs[i][0]), min(hi, lastSeq(seqs[i]))
+	}
+	common := between(seqs[0], lo, hi)
+	if len(common) < 50 {
+		t.Fatalf("only %d events in the window all clients cover", len(common))
+	}
+	for i := 1; i < len(seqs); i++ {
+		if w := between(seqs[i], lo, hi); !slices.Equal(w, common) {
+			t.Fatalf("instance %d saw %d events in (%d, %d], instance 0 saw %d", i, len(w), lo, hi, len(common))
 		}
 	}
 }

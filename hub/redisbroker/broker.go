@@ -108,8 +108,8 @@ func newKeys(prefix, instance string) keys {
 	}
 }
 
-// Broker is hub.Broker on Redis. Lock order: seq.mu, then mu, never the
-// reverse; neither is held while calling the hub (see deliver.go).
+// Broker is hub.Broker on Redis. Its locks and their order are in
+// LOCKS.md.
 type Broker struct {
 	cfg      Config
 	rdb      redis.UniversalClient
