@@ -6,13 +6,21 @@ PKGS      := ./...
 # to the hard limit (20,000 here) for the targets that need it.
 ULIMIT    := ulimit -n $$(ulimit -Hn) 2>/dev/null || true;
 
-.PHONY: run build test test-short race lint fuzz bench bench-hub bench-ws docker clean
+.PHONY: run build test test-short race lint fuzz bench bench-hub bench-ws docker clean screenshots
 
 run:
 	@$(ULIMIT) $(GO) run ./cmd/vnstock-api serve
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/vnstock-api
+
+# The serverless query half (deploy/lambda): the bootstrap binary of the
+# provided.al2023 runtime on arm64, and the zip that deploys it.
+.PHONY: lambda
+lambda:
+	@mkdir -p bin/lambda
+	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -trimpath -tags lambda.norpc -ldflags='-s -w' -o bin/lambda/bootstrap ./cmd/vnstock-api-lambda
+	cd bin/lambda && rm -f bootstrap.zip && zip -q -X bootstrap.zip bootstrap
 
 test:
 	@$(ULIMIT) $(GO) vet $(PKGS) && $(GO) test -race -count=1 -timeout 20m $(PKGS)
@@ -42,6 +50,12 @@ bench-ws: build
 	@$(ULIMIT) ./scripts/bench-fanout.sh $(TRANSPORT) $(CLIENTS) $(RATE) $(DURATION)
 
 bench: bench-hub bench-ws
+
+# The README's dashboard screenshots (docs/board.png, docs/symbol.png): the
+# binary with the sim feed in headless Chromium (apt-get install -y chromium).
+screenshots:
+	@mkdir -p docs
+	VNSTOCK_E2E=1 VNSTOCK_SCREENSHOTS=$(CURDIR)/docs $(GO) test ./web -run '^TestScreenshots$$' -count=1 -v
 
 docker:
 	docker build -t vnstock-api .

@@ -13,7 +13,7 @@ import (
 )
 
 // rowsJS is the number of board rows.
-const rowsJS = `document.querySelector('#board tbody').rows.length`
+const rowsJS = `document.querySelector('#board .rows').children.length`
 
 // optionalREST matches the REST resources the dashboard reads but renders
 // gracefully without (404 until they are wired, 503 when the upstream is
@@ -105,11 +105,11 @@ func checkStrip(t *testing.T, b *browser) {
 // moment ago, and a cell flashes.
 func checkBoardTicks(t *testing.T, b *browser) {
 	t.Helper()
-	b.do(chromedp.Evaluate[chromedp.Void](`window.__before = [...document.querySelectorAll('#board tbody tr')].map(r => r.textContent)`))
+	b.do(chromedp.Evaluate[chromedp.Void](`window.__before = [...document.querySelectorAll('#board .rows .row')].map(r => r.textContent)`))
 	took := b.waitFor("board cells change as events arrive", 3*time.Second,
-		`[...document.querySelectorAll('#board tbody tr')].filter((r, i) => r.textContent !== window.__before[i]).length >= 5`)
+		`[...document.querySelectorAll('#board .rows .row')].filter((r, i) => r.textContent !== window.__before[i]).length >= 5`)
 	t.Logf("5 rows changed within %s", took.Round(time.Millisecond))
-	b.waitFor("a changed cell flashes", 2*time.Second, `document.querySelector('#board td.fl-up, #board td.fl-dn')`)
+	b.waitFor("a changed cell flashes", 2*time.Second, `document.querySelector('#board .rows .fl-up, #board .rows .fl-dn')`)
 }
 
 // checkColours checks the colour convention on every row: ref yellow,
@@ -119,9 +119,9 @@ func checkColours(t *testing.T, b *browser) {
 	bad := eval[[]string](b, `(() => {
 	  const num = (td) => Number(td.textContent.replace(/,/g, ''));
 	  const out = [];
-	  for (const r of document.querySelectorAll('#board tbody tr')) {
-	    const c = r.cells, ref = num(c[1]), ceil = num(c[2]), floor = num(c[3]), last = num(c[10]);
-	    if (c[1].className !== 'c-ref' || c[2].className !== 'c-ceil' || c[3].className !== 'c-floor') out.push(r.dataset.sym + ': limit colours');
+	  for (const r of document.querySelectorAll('#board .rows .row')) {
+	    const c = r.children, ref = num(c[1]), ceil = num(c[2]), floor = num(c[3]), last = num(c[10]);
+	    if (!c[1].classList.contains('c-ref') || !c[2].classList.contains('c-ceil') || !c[3].classList.contains('c-floor')) out.push(r.dataset.sym + ': limit colours');
 	    if (!last) continue;
 	    const want = last >= ceil ? 'c-ceil' : last <= floor ? 'c-floor' : last > ref ? 'c-up' : last < ref ? 'c-down' : 'c-ref';
 	    if (!c[10].classList.contains(want)) out.push(r.dataset.sym + ': last ' + last + ' is ' + c[10].className + ', want ' + want);
@@ -135,20 +135,20 @@ func checkColours(t *testing.T, b *browser) {
 }
 
 // refOrder is the board's Ref column as numbers, top to bottom.
-const refOrder = `[...document.querySelectorAll('#board tbody tr')].map(r => Number(r.cells[1].textContent.replace(/,/g, '')))`
+const refOrder = `[...document.querySelectorAll('#board .rows .row')].map(r => Number(r.children[1].textContent.replace(/,/g, '')))`
 
 func checkSorting(t *testing.T, b *browser) {
 	t.Helper()
-	b.do(chromedp.Click(chromedp.CSS(`th[data-col=ref] button`)))
+	b.do(chromedp.Click(chromedp.CSS(`#board [data-col=ref] button`)))
 	b.waitFor("sorted by Ref, descending", time.Second,
-		`document.querySelector('th[data-col=ref]').getAttribute('aria-sort') === 'descending' && `+refOrder+`.every((v, i, a) => i === 0 || a[i-1] >= v)`)
+		`document.querySelector('#board [data-col=ref]').getAttribute('aria-sort') === 'descending' && `+refOrder+`.every((v, i, a) => i === 0 || a[i-1] >= v)`)
 	// Keyboard: Enter on the focused header button sorts the other way.
-	b.do(chromedp.Focus(chromedp.CSS(`th[data-col=ref] button`)), chromedp.KeyEvent(kb.Enter))
+	b.do(chromedp.Focus(chromedp.CSS(`#board [data-col=ref] button`)), chromedp.KeyEvent(kb.Enter))
 	b.waitFor("sorted by Ref, ascending", time.Second,
-		`document.querySelector('th[data-col=ref]').getAttribute('aria-sort') === 'ascending' && `+refOrder+`.every((v, i, a) => i === 0 || a[i-1] <= v)`)
-	b.do(chromedp.Click(chromedp.CSS(`th[data-col=sym] button`)))
+		`document.querySelector('#board [data-col=ref]').getAttribute('aria-sort') === 'ascending' && `+refOrder+`.every((v, i, a) => i === 0 || a[i-1] <= v)`)
+	b.do(chromedp.Click(chromedp.CSS(`#board [data-col=sym] button`)))
 	b.waitFor("sorted by symbol again", time.Second,
-		`(() => { const s = [...document.querySelectorAll('#board tbody tr')].map(r => r.dataset.sym); return s.join() === [...s].sort().join(); })()`)
+		`(() => { const s = [...document.querySelectorAll('#board .rows .row')].map(r => r.dataset.sym); return s.join() === [...s].sort().join(); })()`)
 }
 
 // selectGroup picks a board group as a user would.
@@ -159,7 +159,7 @@ func selectGroup(b *browser, g string) {
 func checkGroups(t *testing.T, b *browser) {
 	t.Helper()
 	selectGroup(b, "HNX30")
-	b.waitFor("HNX30 board", 2*time.Second, rowsJS+` === 10 && [...document.querySelectorAll('#board tbody tr')].every(r => ['SHS','PVS','CEO','IDC','MBS','NVB','TNG','VCS','PVI','HUT'].includes(r.dataset.sym))`)
+	b.waitFor("HNX30 board", 2*time.Second, rowsJS+` === 10 && [...document.querySelectorAll('#board .rows .row')].every(r => ['SHS','PVS','CEO','IDC','MBS','NVB','TNG','VCS','PVI','HUT'].includes(r.dataset.sym))`)
 	selectGroup(b, "VN100")
 	b.waitFor("VN100 says it is unknown here", 2*time.Second, rowsJS+` === 0 && /unknown group/.test(document.getElementById('board-status').textContent)`)
 	selectGroup(b, "WATCHLIST")

@@ -89,7 +89,9 @@ func TestDashboardPerf(t *testing.T) {
 	layout := (m1["LayoutDuration"] + m1["RecalcStyleDuration"] - m0["LayoutDuration"] - m0["RecalcStyleDuration"]) / wall.Seconds()
 	heap1 := samples[len(samples)-1]
 	t.Logf("load: %d rows, %.0f events/s published over %s", rows, float64(head1-head0)/wall.Seconds(), wall.Round(time.Second))
-	t.Logf("main thread busy %.1f%% (script %.1f%%, style+layout %.1f%%)", busy*100, script*100, layout*100)
+	cpu := (m1["ThreadTime"] - m0["ThreadTime"]) / wall.Seconds()
+	t.Logf("main thread busy %.1f%% (script %.1f%%, style+layout %.1f%%); its CPU time %.1f%%; %.0f frames/s",
+		busy*100, script*100, layout*100, cpu*100, (m1["LayoutCount"]-m0["LayoutCount"])/wall.Seconds())
 	t.Logf("JS heap after GC: %.2f MB at start, %.2f MB at end (samples every 10 s: %s); DOM nodes %.0f -> %.0f; listeners %.0f -> %.0f",
 		heap0/1e6, heap1/1e6, mb(samples), m0["Nodes"], m1["Nodes"], m0["JSEventListeners"], m1["JSEventListeners"])
 

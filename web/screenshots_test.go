@@ -33,7 +33,7 @@ func TestScreenshots(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#board a[href="#/s/FPT"]`)))
 	b.waitFor("chart", 10*time.Second, `document.querySelector('#chart').dataset.history !== 'loading' && document.getElementById('company').dataset.state && document.getElementById('ratios').dataset.state`)
 	time.Sleep(4 * time.Second) // trades on the tape, live bars
-	b.do(chromedp.EmulateViewport(1440, 1180))
+	b.do(chromedp.EmulateViewport(1440, 960))
 	time.Sleep(500 * time.Millisecond) // the chart follows the resize
 	shot(t, b, filepath.Join(dir, "symbol.png"))
 }

@@ -1,11 +1,19 @@
 // The price board: one row per symbol of a group (VN30, HOSE, HNX30, VN100, a
 // saved watchlist), laid out as Vietnamese iBoard-style boards are. Quotes only
 // mark rows dirty; one animation frame applies every change, touching only
-// the cells whose text or colour changed, so hundreds of rows stay smooth.
+// the cells whose text or colour changed. Rows are contained grid rows that
+// the browser skips while off screen (content-visibility), and rows scrolled
+// out of view are not even written until they come back, so hundreds of rows
+// cost about what the visible ones do.
 
-import * as fmt from './format.js';
+import { COLUMNS, TEMPLATE, parseWatchlist } from './columns.js';
+
+export { COLUMNS, parseWatchlist };
 
 const FLASH_MS = 450;
+const ROW_PX = 21; // .board .row height in app.css
+const HEAD_PX = 2 * ROW_PX; // the two header rows
+const MARGIN_ROWS = 10;
 const RESORT_MS = 1000;
 const WATCH_KEY = 'vnstock.watchlist';
 const GROUP_KEY = 'vnstock.group';
@@ -13,51 +21,6 @@ const DEFAULT_WATCH = ['VNM', 'FPT', 'HPG', 'MWG', 'VCB', 'SSI'];
 
 /** The groups offered; WATCHLIST is the browser's saved list. */
 export const GROUPS = ['VN30', 'VN100', 'HOSE', 'HNX30', 'HNX', 'UPCOM', 'WATCHLIST'];
-
-const WIDE = new Set(['total', 'fbuy', 'fsell']);
-const lvl = (side, n, f) => (q) => q[side + '_' + f + '_' + n] || 0;
-const byPrice = (get) => (q) => fmt.tone(get(q), q);
-const fixed = (cls) => () => cls;
-
-function col(id, label, group, value, text, tone) {
-  return { id, label, group, value, text, tone };
-}
-
-/** The board's columns in display order. */
-export const COLUMNS = [
-  col('sym', 'Symbol', '', (q) => q.symbol, (v) => v, byPrice((q) => q.close_price)),
-  col('ref', 'Ref', '', (q) => q.reference_price, fmt.price, fixed('c-ref')),
-  col('ceil', 'Ceil', '', (q) => q.ceiling_price, fmt.price, fixed('c-ceil')),
-  col('floor', 'Floor', '', (q) => q.floor_price, fmt.price, fixed('c-floor')),
-  ...[3, 2, 1].flatMap((n) => [
-    col('b' + n + 'p', 'P' + n, 'Bid', lvl('bid', n, 'price'), fmt.price, byPrice(lvl('bid', n, 'price'))),
-    col('b' + n + 'v', 'V' + n, 'Bid', lvl('bid', n, 'vol'), fmt.volume, byPrice(lvl('bid', n, 'price'))),
-  ]),
-  col('last', 'Price', 'Matched', (q) => q.close_price, fmt.price, byPrice((q) => q.close_price)),
-  col('lastVol', 'Vol', 'Matched', (q) => q.close_volume, fmt.volume, byPrice((q) => q.close_price)),
-  col('chg', '±', 'Matched', (q) => (q.close_price > 0 ? q.price_change : NaN), fmt.change, byPrice((q) => q.close_price)),
-  col('pct', '%', 'Matched', (q) => (q.close_price > 0 ? q.percent_change : NaN), fmt.percent, byPrice((q) => q.close_price)),
-  ...[1, 2, 3].flatMap((n) => [
-    col('a' + n + 'p', 'P' + n, 'Ask', lvl('ask', n, 'price'), fmt.price, byPrice(lvl('ask', n, 'price'))),
-    col('a' + n + 'v', 'V' + n, 'Ask', lvl('ask', n, 'vol'), fmt.volume, byPrice(lvl('ask', n, 'price'))),
-  ]),
-  col('high', 'High', '', (q) => q.high_price, fmt.price, byPrice((q) => q.high_price)),
-  col('low', 'Low', '', (q) => q.low_price, fmt.price, byPrice((q) => q.low_price)),
-  col('total', 'Total vol', '', (q) => q.volume_accumulated, fmt.volume, fixed('')),
-  col('fbuy', 'Buy', 'Foreign', (q) => q.foreign_buy_volume, fmt.volume, fixed('')),
-  col('fsell', 'Sell', 'Foreign', (q) => q.foreign_sell_volume, fmt.volume, fixed('')),
-  col('room', 'Room', 'Foreign', (q) => q.foreign_room, fmt.short, fixed('')),
-];
-
-/** Parses a typed watchlist: symbols split by spaces or commas, upper-cased, deduplicated. */
-export function parseWatchlist(text) {
-  const out = [];
-  for (const part of String(text).split(/[\s,;]+/)) {
-    const s = part.trim().toUpperCase();
-    if (/^[A-Z0-9]{1,16}$/.test(s) && !out.includes(s)) out.push(s);
-  }
-  return out;
-}
 
 function storage() {
   try {
@@ -67,23 +30,34 @@ function storage() {
   }
 }
 
+function div(cls, role) {
+  const d = document.createElement('div');
+  d.className = cls;
+  if (role) d.setAttribute('role', role);
+  return d;
+}
+
 export class Board {
-  constructor(root, conn, rest) {
+  constructor(root, conn, rest, frames) {
     this.root = root;
+    this.frames = frames;
+    this.renderFn = (now) => this.render(now);
     this.conn = conn;
     this.rest = rest;
     this.table = root.querySelector('#board');
-    this.tbody = this.table.tBodies[0];
+    this.head = this.table.querySelector('.head');
+    this.body = this.table.querySelector('.rows');
     this.caption = root.querySelector('#board-status');
     this.select = root.querySelector('#group');
     this.watchForm = root.querySelector('#watch-form');
     this.watchInput = root.querySelector('#watch-input');
-    this.rows = new Map(); // symbol -> {sym, q, tr, cells, text, cls, num}
+    this.rows = new Map(); // symbol -> {sym, q, el, cells, text, cls, num, index, stale}
     this.dirty = new Set();
     this.structure = false;
+    this.scroller = root.querySelector('.scroll');
+    this.ordered = []; // rows in display order
+    this.scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
     this.flashing = new Map(); // cell -> expiry (ms)
-    this.flashTimer = 0;
-    this.raf = 0;
     this.visible = true;
     this.sortKey = 'sym';
     this.sortDir = 1;
@@ -92,6 +66,7 @@ export class Board {
     this.topics = [];
     this.members = null; // Set of symbols, null while unknown
     this.error = '';
+    this.table.style.setProperty('--cols', TEMPLATE);
     this.buildHead();
   }
 
@@ -107,9 +82,9 @@ export class Board {
       if (store) store.setItem(WATCH_KEY, list.join(','));
       this.setGroup('WATCHLIST');
     });
-    this.tbody.addEventListener('click', (e) => {
-      const tr = e.target.closest('tr');
-      if (tr && tr.dataset.sym && !e.target.closest('a')) window.location.hash = '#/s/' + tr.dataset.sym;
+    this.body.addEventListener('click', (e) => {
+      const row = e.target.closest('.row');
+      if (row && row.dataset.sym && !e.target.closest('a')) window.location.hash = '#/s/' + row.dataset.sym;
     });
     this.setGroup(GROUPS.includes(saved) ? saved : 'VN30');
   }
@@ -123,7 +98,7 @@ export class Board {
   /** Shows a group: releases the old topics, clears the rows, holds the new ones. */
   setGroup(g) {
     this.conn.unsubscribe(this.topics);
-    for (const r of this.rows.values()) if (r.tr) r.tr.remove();
+    for (const r of this.rows.values()) this.drop(r);
     this.rows.clear();
     this.dirty.clear();
     this.group = g;
@@ -177,7 +152,7 @@ export class Board {
     if (!this.members) return;
     for (const [sym, r] of this.rows) {
       if (!this.members.has(sym)) {
-        if (r.tr) r.tr.remove();
+        this.drop(r);
         this.rows.delete(sym);
         this.dirty.delete(sym);
       }
@@ -204,7 +179,7 @@ export class Board {
     if (this.members && !this.members.has(sym)) return;
     let r = this.rows.get(sym);
     if (!r) {
-      r = { sym, q, tr: null, cells: null, text: [], cls: [], num: [] };
+      r = { sym, q, el: null, cells: null, text: [], cls: [], num: [], index: -1, stale: false };
       this.rows.set(sym, r);
       this.structure = true;
     }
@@ -220,87 +195,119 @@ export class Board {
   }
 
   schedule() {
-    if (!this.raf && this.visible) this.raf = requestAnimationFrame((t) => this.render(t));
+    if (this.visible) this.frames.request(this.renderFn);
   }
 
   render(now) {
-    this.raf = 0;
     if (!this.visible) return;
+    const [lo, hi] = this.inView(); // read before any write: no forced layout
+    this.unflash(now);
     for (const sym of this.dirty) {
       const r = this.rows.get(sym);
-      if (r) this.paint(r, now);
+      if (r && !r.el) {
+        this.create(r);
+        this.paint(r, now);
+        this.dirty.delete(sym);
+      }
     }
-    this.dirty.clear();
     const live = this.sortKey !== 'sym';
     if (this.structure || (live && now - this.lastSort >= RESORT_MS)) {
       this.order(now);
       this.updateCaption();
     }
+    for (let i = lo; i < Math.min(hi, this.ordered.length); i++) {
+      const r = this.ordered[i];
+      if (r.stale) {
+        r.stale = false;
+        this.dirty.add(r.sym);
+      }
+    }
+    for (const sym of this.dirty) {
+      const r = this.rows.get(sym);
+      if (!r) continue;
+      if (r.index < lo || r.index >= hi) r.stale = true;
+      else this.paint(r, now);
+    }
+    this.dirty.clear();
   }
 
-  /** Creates a row's cells (first paint) and writes what changed. */
+  /**
+   * The index range of rows in or near the scrolled view (every row has the
+   * CSS height ROW_PX). Rows outside it keep their latest quote and are
+   * written when they scroll in: only what can be seen costs DOM work.
+   */
+  inView() {
+    const top = this.scroller.scrollTop - HEAD_PX;
+    const lo = Math.max(0, Math.floor(top / ROW_PX) - MARGIN_ROWS);
+    const hi = Math.ceil((top + this.scroller.clientHeight) / ROW_PX) + MARGIN_ROWS;
+    return [lo, hi];
+  }
+
+  drop(r) {
+    if (!r.el) return;
+    r.el.remove();
+    for (const cell of r.cells) this.flashing.delete(cell);
+  }
+
+  /** Writes what changed in a row since its last paint. */
   paint(r, now) {
     const q = r.q;
-    if (!r.tr) {
-      r.tr = document.createElement('tr');
-      r.tr.dataset.sym = r.sym;
-      r.cells = COLUMNS.map((c) => {
-        const td = document.createElement(c.id === 'sym' ? 'th' : 'td');
-        if (c.id === 'sym') {
-          td.scope = 'row';
-          const a = document.createElement('a');
-          a.href = '#/s/' + r.sym;
-          a.textContent = r.sym;
-          td.appendChild(a);
-        }
-        r.tr.appendChild(td);
-        return td;
-      });
-      this.structure = true;
-    }
-    for (let i = 1; i < COLUMNS.length; i++) {
+    for (let i = 0; i < COLUMNS.length; i++) {
       const c = COLUMNS[i];
+      const cell = r.cells[i];
+      const cls = c.tone(q);
+      if (cls !== r.cls[i]) {
+        cell.className = cls ? c.base + ' ' + cls : c.base;
+        r.cls[i] = cls;
+      }
+      if (i === 0) continue; // the symbol never changes
       const v = c.value(q);
       const text = c.text(v);
-      const cls = c.tone(q);
-      const cell = r.cells[i];
       if (text !== r.text[i]) {
-        cell.textContent = text;
+        cell.firstChild.data = text; // the cell's one text node, reused
         if (r.text[i] !== undefined && Number.isFinite(v) && Number.isFinite(r.num[i]) && v !== r.num[i]) {
           this.flash(cell, v > r.num[i] ? 'fl-up' : 'fl-dn', now);
         }
         r.text[i] = text;
       }
       r.num[i] = v;
-      if (cls !== r.cls[i]) {
-        cell.className = cls;
-        r.cls[i] = cls;
+    }
+  }
+
+  create(r) {
+    r.el = div('row', 'row');
+    r.el.dataset.sym = r.sym;
+    r.cells = COLUMNS.map((c) => {
+      const cell = div(c.base, c.id === 'sym' ? 'rowheader' : 'cell');
+      if (c.id === 'sym') {
+        const a = document.createElement('a');
+        a.href = '#/s/' + r.sym;
+        a.textContent = r.sym;
+        cell.appendChild(a);
+      } else {
+        cell.appendChild(document.createTextNode(''));
       }
-    }
-    const symCls = COLUMNS[0].tone(q);
-    if (symCls !== r.cls[0]) {
-      r.cells[0].className = symCls;
-      r.cls[0] = symCls;
-    }
+      r.el.appendChild(cell);
+      return cell;
+    });
+    this.structure = true;
   }
 
   flash(cell, cls, now) {
     cell.classList.remove(cls === 'fl-up' ? 'fl-dn' : 'fl-up');
     cell.classList.add(cls);
     this.flashing.set(cell, now + FLASH_MS);
-    if (!this.flashTimer) this.flashTimer = setTimeout(() => this.unflash(), FLASH_MS / 3);
   }
 
-  unflash() {
-    this.flashTimer = 0;
-    const now = performance.now();
+  /** Ends the flashes that are over, in the same frame as the updates. */
+  unflash(now) {
     for (const [cell, until] of this.flashing) {
       if (until <= now) {
         cell.classList.remove('fl-up', 'fl-dn');
         this.flashing.delete(cell);
       }
     }
-    if (this.flashing.size > 0) this.flashTimer = setTimeout(() => this.unflash(), FLASH_MS / 3);
+    if (this.flashing.size > 0) this.schedule();
   }
 
   /** Puts the rows in sort order, moving only rows that are out of place. */
@@ -310,7 +317,7 @@ export class Board {
     const idx = COLUMNS.findIndex((c) => c.id === this.sortKey);
     const c = COLUMNS[idx];
     const dir = this.sortDir;
-    const rows = [...this.rows.values()].filter((r) => r.tr);
+    const rows = [...this.rows.values()].filter((r) => r.el);
     rows.sort((a, b) => {
       if (idx === 0) return dir * (a.sym < b.sym ? -1 : a.sym > b.sym ? 1 : 0);
       const x = c.value(a.q), y = c.value(b.q);
@@ -318,61 +325,49 @@ export class Board {
       if (fx !== fy) return fx ? -1 : 1; // no value sorts last either way
       return (fx && x !== y ? dir * (x - y) : 0) || (a.sym < b.sym ? -1 : 1);
     });
-    const kids = this.tbody.rows;
+    const kids = this.body.children;
     for (let i = 0; i < rows.length; i++) {
-      if (kids[i] !== rows[i].tr) this.tbody.insertBefore(rows[i].tr, kids[i] || null);
+      rows[i].index = i;
+      if (kids[i] !== rows[i].el) this.body.insertBefore(rows[i].el, kids[i] || null);
     }
+    this.ordered = rows;
   }
 
+  /**
+   * Two header rows: the groups (Bid, Matched, Ask, Foreign) over their
+   * columns, then one sortable header per column.
+   */
   buildHead() {
-    const cols = document.createElement('colgroup');
-    for (const c of COLUMNS) {
-      const el = document.createElement('col');
-      el.className = c.id === 'sym' ? 'c-sym' : c.id === 'pct' ? 'c-pct' : WIDE.has(c.id) ? 'c-wide' : c.text === fmt.price || c.text === fmt.change ? 'c-price' : 'c-vol';
-      cols.appendChild(el);
-    }
-    this.table.insertBefore(cols, this.table.tHead);
-    const thead = this.table.tHead;
-    const top = document.createElement('tr');
-    const leaf = document.createElement('tr');
-    let i = 0;
-    while (i < COLUMNS.length) {
+    const top = div('row grp', 'row');
+    const leaf = div('row', 'row');
+    for (let i = 0; i < COLUMNS.length;) {
       const g = COLUMNS[i].group;
-      if (!g) {
-        const th = this.headCell(COLUMNS[i]);
-        th.rowSpan = 2;
-        top.appendChild(th);
-        i++;
-        continue;
+      let n = 1;
+      while (g && i + n < COLUMNS.length && COLUMNS[i + n].group === g) n++;
+      const h = div('cell' + (COLUMNS[i + n - 1].base.includes('sep') ? ' sep' : ''), 'columnheader');
+      h.textContent = g;
+      if (n > 1) {
+        h.style.gridColumn = 'span ' + n;
+        h.setAttribute('aria-colspan', String(n));
       }
-      let n = 0;
-      while (i + n < COLUMNS.length && COLUMNS[i + n].group === g) {
-        leaf.appendChild(this.headCell(COLUMNS[i + n]));
-        n++;
-      }
-      const th = document.createElement('th');
-      th.colSpan = n;
-      th.scope = 'colgroup';
-      th.className = 'grp';
-      th.textContent = g;
-      top.appendChild(th);
+      top.appendChild(h);
       i += n;
     }
-    thead.append(top, leaf);
+    for (const c of COLUMNS) leaf.appendChild(this.headCell(c));
+    this.head.append(top, leaf);
     this.updateSortMarks();
   }
 
   headCell(c) {
-    const th = document.createElement('th');
-    th.scope = 'col';
-    th.dataset.col = c.id;
+    const h = div(c.base, 'columnheader');
+    h.dataset.col = c.id;
     const b = document.createElement('button');
     b.type = 'button';
     b.textContent = c.label;
     b.title = 'Sort by ' + (c.group ? c.group + ' ' : '') + c.label;
     b.addEventListener('click', () => this.sortBy(c.id));
-    th.appendChild(b);
-    return th;
+    h.appendChild(b);
+    return h;
   }
 
   sortBy(id) {
@@ -387,16 +382,15 @@ export class Board {
   }
 
   updateSortMarks() {
-    for (const th of this.table.tHead.querySelectorAll('th[data-col]')) {
-      const on = th.dataset.col === this.sortKey;
-      if (on) th.setAttribute('aria-sort', this.sortDir > 0 ? 'ascending' : 'descending');
-      else th.removeAttribute('aria-sort');
+    for (const h of this.head.querySelectorAll('[data-col]')) {
+      if (h.dataset.col === this.sortKey) h.setAttribute('aria-sort', this.sortDir > 0 ? 'ascending' : 'descending');
+      else h.removeAttribute('aria-sort');
     }
   }
 
   updateCaption() {
     const name = this.group === 'WATCHLIST' ? 'Watchlist' : this.group;
-    const n = this.tbody.rows.length;
+    const n = this.body.children.length;
     let text;
     if (this.error) text = name + ': ' + this.error;
     else if (n === 0) text = name + ': waiting for quotes…';

@@ -26,6 +26,7 @@ function message(node, text) {
 
 function cellText(v) {
   if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v)) return v.slice(0, 10);
+  if (typeof v === 'number' && Math.abs(v) >= 1e12) return fmt.short(v);
   return fmt.number(v);
 }
 
@@ -77,7 +78,12 @@ export async function loadRatios(rest, sym, node, signal) {
     return;
   }
   const label = 'item' in rows[0] ? 'item' : Object.keys(rows[0])[0];
-  const periods = Object.keys(rows[0]).filter((k) => k !== label && k !== 'item_id' && k !== 'symbol').slice(0, MAX_PERIODS);
+  // Newest period first. JavaScript lists integer-like keys ("2025") in
+  // ascending order whatever the server sent, so sort them back.
+  const periods = Object.keys(rows[0])
+    .filter((k) => k !== label && k !== 'item_id' && k !== 'symbol')
+    .sort((a, b) => (a < b ? 1 : a > b ? -1 : 0))
+    .slice(0, MAX_PERIODS);
   const table = document.createElement('table');
   table.className = 'ratios';
   const head = table.createTHead().insertRow();

@@ -7,6 +7,7 @@ import { Connection } from './conn.js';
 import { Board } from './board.js';
 import { Strip } from './strip.js';
 import { SymbolView } from './symbol.js';
+import { Frames } from './frames.js';
 
 const key = takeKey();
 const rest = new Rest(key);
@@ -20,9 +21,10 @@ conn.onControl((m) => {
   if (m.type === 'resnapshot') html.dataset.resnapshots = String(Number(html.dataset.resnapshots || 0) + 1);
 });
 
-const strip = new Strip(document.getElementById('top'), conn);
-const board = new Board(document.getElementById('board-view'), conn, rest);
-const view = new SymbolView(document.getElementById('symbol-view'), conn, rest);
+const frames = new Frames(50);
+const strip = new Strip(document.getElementById('top'), conn, frames);
+const board = new Board(document.getElementById('board-view'), conn, rest, frames);
+const view = new SymbolView(document.getElementById('symbol-view'), conn, rest, frames);
 
 function route() {
   const m = /^#\/s\/([A-Za-z0-9]{1,16})$/.exec(window.location.hash);
@@ -35,7 +37,7 @@ function route() {
   view.close();
   board.setVisible(true);
   if (from) {
-    const link = document.querySelector('#board tr[data-sym="' + from + '"] a');
+    const link = document.querySelector('#board .row[data-sym="' + from + '"] a');
     if (link) link.focus({ preventScroll: false });
   }
 }

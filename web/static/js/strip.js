@@ -49,13 +49,14 @@ export function health(conn, feed, now = Date.now()) {
 }
 
 export class Strip {
-  constructor(root, conn) {
+  constructor(root, conn, frames) {
     this.root = root;
+    this.frames = frames;
+    this.renderFn = () => this.render();
     this.conn = conn;
     this.cards = new Map();
     this.phases = new Map();
     this.pending = new Map(); // topic -> data awaiting the next frame
-    this.raf = 0;
     this.feed = null;
     this.connState = conn.status();
     this.pill = root.querySelector('#health');
@@ -106,11 +107,10 @@ export class Strip {
   }
 
   schedule() {
-    if (!this.raf) this.raf = requestAnimationFrame(() => this.render());
+    this.frames.request(this.renderFn);
   }
 
   render() {
-    this.raf = 0;
     for (const [topic, data] of this.pending) {
       if (topic === 'status') this.feed = data;
       else if (topic.startsWith('index:')) this.renderIndex(data);

@@ -38,8 +38,10 @@ function savedInterval() {
 }
 
 export class SymbolView {
-  constructor(root, conn, rest) {
+  constructor(root, conn, rest, frames) {
     this.root = root;
+    this.frames = frames;
+    this.renderFn = (now) => this.render(now);
     this.conn = conn;
     this.rest = rest;
     this.sym = '';
@@ -53,7 +55,6 @@ export class SymbolView {
     this.depth = new Map(); // the same from the live trades since
     this.depthDirty = false;
     this.depthAt = 0;
-    this.raf = 0;
     this.abort = null;
     this.chart = new PriceChart($(root, '#chart'), $(root, '#chart-note'));
   }
@@ -141,11 +142,10 @@ export class SymbolView {
   }
 
   schedule() {
-    if (!this.raf) this.raf = requestAnimationFrame((t) => this.render(t));
+    this.frames.request(this.renderFn);
   }
 
   render(now) {
-    this.raf = 0;
     if (!this.sym) return;
     if (this.quoteDirty) this.renderQuote();
     if (this.tapeNew.length) this.renderTape();
