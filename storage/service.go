@@ -86,7 +86,7 @@ type Service struct {
 	now      func() time.Time
 	log      *slog.Logger
 	flight   singleflight.Group
-	memo     *memo
+	memo     *answerMemo
 }
 
 // New returns a Service.

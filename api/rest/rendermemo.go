@@ -1,10 +1,10 @@
 package rest
 
 import (
-	"sync"
 	"unsafe"
 
 	"github.com/vnstock-api/vnstock-api/market"
+	"github.com/vnstock-api/vnstock-api/storage/memo"
 )
 
 // barsMemo remembers the JSON rows rendered from a bar slice. A cached
@@ -15,14 +15,10 @@ import (
 // Slices are treated as read-only (the Service's contract); a different
 // slice, even with equal bars, is a miss. The memo pins the slices it
 // remembers, so their memory cannot be reused for other bars while
-// remembered; it is bounded by entries and by the bytes it pins (bars and
-// rows), and forgets arbitrary entries when over either bound.
+// remembered; memo.Map bounds it by entries and by the bytes it pins (bars
+// and rows).
 type barsMemo struct {
-	mu       sync.RWMutex
-	m        map[barsKey]barsEntry
-	max      int
-	maxBytes int
-	bytes    int
+	m *memo.Map[barsKey, barsEntry]
 }
 
 type barsKey struct {
@@ -43,7 +39,7 @@ func (e barsEntry) cost() int { return len(e.bars)*int(unsafe.Sizeof(market.Bar{
 const minMemoBars = 64
 
 func newBarsMemo(max, maxBytes int) *barsMemo {
-	return &barsMemo{m: map[barsKey]barsEntry{}, max: max, maxBytes: maxBytes}
+	return &barsMemo{m: memo.New[barsKey](max, maxBytes, barsEntry.cost)}
 }
 
 // rows returns the JSON array of t's bars, rendered once per slice.
@@ -52,32 +48,11 @@ func (m *barsMemo) rows(b []byte, t barTable) []byte {
 		return t.appendJSON(b)
 	}
 	k := barsKey{data: unsafe.SliceData(t.bars), n: len(t.bars), div: t.div}
-	m.mu.RLock()
-	hit, ok := m.m[k]
-	m.mu.RUnlock()
-	if ok {
+	if hit, ok := m.m.Get(k); ok {
 		return append(b, hit.json...)
 	}
 	start := len(b)
 	b = t.appendJSON(b)
-	e := barsEntry{bars: t.bars, json: append([]byte(nil), b[start:]...)}
-	if e.cost() > m.maxBytes/4 {
-		return b // too big to be worth pinning
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if old, ok := m.m[k]; ok {
-		m.bytes -= old.cost()
-		delete(m.m, k)
-	}
-	for key, old := range m.m {
-		if len(m.m) < m.max && m.bytes+e.cost() <= m.maxBytes {
-			break
-		}
-		m.bytes -= old.cost()
-		delete(m.m, key)
-	}
-	m.m[k] = e
-	m.bytes += e.cost()
+	m.m.Put(k, barsEntry{bars: t.bars, json: append([]byte(nil), b[start:]...)})
 	return b
 }

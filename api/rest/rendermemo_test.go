@@ -3,6 +3,7 @@ package rest
 import (
 	"slices"
 	"testing"
+	"unsafe"
 )
 
 func TestBarsMemo(t *testing.T) {
@@ -28,33 +29,32 @@ func TestBarsMemo(t *testing.T) {
 	if got := string(m.rows(nil, barTable{bars: bars, div: 1000})); got != string(barTable{bars: bars, div: 1000}.appendJSON(nil)) {
 		t.Fatal("divisor 1000 answered with the VND rows")
 	}
-	if len(m.m) > 2 {
-		t.Fatalf("memo holds %d series, bound is 2", len(m.m))
+	if m.m.Len() > 2 {
+		t.Fatalf("memo holds %d series, bound is 2", m.m.Len())
 	}
 	short := yearOfBars("VNM", 10)
 	m.rows(nil, barTable{bars: short})
-	for k := range m.m {
-		if k.n == 10 {
-			t.Fatal("a short series was remembered")
-		}
+	if _, ok := m.m.Get(barsKey{data: unsafe.SliceData(short), n: len(short)}); ok {
+		t.Fatal("a short series was remembered")
 	}
 }
 
 func TestBarsMemoByteBound(t *testing.T) {
 	t.Parallel()
 	one := barsEntry{bars: yearOfBars("VNM", 100), json: barTable{bars: yearOfBars("VNM", 100)}.appendJSON(nil)}.cost()
-	m := newBarsMemo(100, 4*one+one/2)
+	bound := 4*one + one/2
+	m := newBarsMemo(100, bound)
 	for range 6 {
 		m.rows(nil, barTable{bars: yearOfBars("VNM", 100)})
-		if m.bytes > m.maxBytes {
-			t.Fatalf("memo pins %d bytes, bound %d", m.bytes, m.maxBytes)
+		if m.m.Bytes() > bound {
+			t.Fatalf("memo pins %d bytes, bound %d", m.m.Bytes(), bound)
 		}
 	}
-	if len(m.m) != 4 {
-		t.Fatalf("%d series remembered, want 4", len(m.m))
+	if m.m.Len() != 4 {
+		t.Fatalf("%d series remembered, want 4", m.m.Len())
 	}
 	m.rows(nil, barTable{bars: yearOfBars("VNM", 500)}) // over a quarter of the bound
-	if len(m.m) != 4 {
+	if m.m.Len() != 4 {
 		t.Fatal("a series over a quarter of the bound was remembered")
 	}
 }
