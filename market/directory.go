@@ -1,6 +1,8 @@
 package market
 
 import (
+	"cmp"
+	"maps"
 	"slices"
 	"sync"
 )
@@ -88,34 +90,26 @@ func (d *Directory) Members(group string) ([]Symbol, bool) {
 func (d *Directory) Symbols() []Symbol {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	out := make([]Symbol, 0, len(d.symbols))
-	for s := range d.symbols {
-		out = append(out, s)
-	}
-	slices.Sort(out)
-	return out
+	return sortedKeys(d.symbols)
 }
 
 // Indices returns every index code, sorted.
 func (d *Directory) Indices() []Symbol {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	out := make([]Symbol, 0, len(d.indices))
-	for s := range d.indices {
-		out = append(out, s)
-	}
-	slices.Sort(out)
-	return out
+	return sortedKeys(d.indices)
 }
 
 // Groups returns the names of the explicit groups, sorted.
 func (d *Directory) Groups() []string {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	out := make([]string, 0, len(d.groups))
-	for g := range d.groups {
-		out = append(out, g)
-	}
+	return sortedKeys(d.groups)
+}
+
+// sortedKeys returns m's keys in order; never nil.
+func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K {
+	out := slices.AppendSeq(make([]K, 0, len(m)), maps.Keys(m))
 	slices.Sort(out)
 	return out
 }
