@@ -167,12 +167,12 @@ func (p *Poller) Run(ctx context.Context, pub Publisher) error {
 			st.endSession(ctx, now, !market.Date(wake).Equal(market.Date(now)))
 			p.stats.sleeps.Add(1)
 			p.cfg.Logger.Info("market closed, poller sleeping", "feed", p.cfg.Name, "until", wake)
-			sleepCtx(ctx, wake.Sub(now))
+			_ = upstream.Sleep(ctx, wake.Sub(now))
 			continue
 		}
 		start := time.Now()
 		delay := st.cycle(ctx, now)
-		sleepCtx(ctx, delay-time.Since(start))
+		_ = upstream.Sleep(ctx, delay-time.Since(start))
 	}
 	return nil
 }
@@ -208,19 +208,6 @@ func (p *Poller) nextTrading(now time.Time) time.Time {
 		}
 	}
 	return best
-}
-
-// sleepCtx waits d or until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
 }
 
 // retryDelay is the wait after the n-th consecutive failure: the period

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/vnstock-api/vnstock-api/feeds/upstream"
 	"github.com/vnstock-api/vnstock-api/market"
 )
 
@@ -85,7 +86,7 @@ func NewReplay(cfg ReplayConfig) (*Replay, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = pacerSleep
+		cfg.Sleep = upstream.Sleep
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -350,15 +351,3 @@ func (p *pacer) wait(ctx context.Context, at time.Time) error {
 
 // reset forgets the anchor: the next event is released at once.
 func (p *pacer) reset() { p.anchored = false }
-
-// pacerSleep waits d or until ctx ends.
-func pacerSleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}

@@ -131,7 +131,7 @@ func (p Policy) withDefaults() Policy {
 		p.Now = time.Now
 	}
 	if p.Sleep == nil {
-		p.Sleep = sleep
+		p.Sleep = Sleep
 	}
 	if p.Jitter == nil {
 		p.Jitter = jitter
@@ -148,7 +148,10 @@ func (p *Policy) backoff(n int) time.Duration {
 	return p.Jitter(min(ceil, p.MaxBackoff))
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits d or until ctx ends, and returns ctx.Err() when ctx ended
+// first (at once when d <= 0). It is Policy's default Sleep, and the feeds'
+// pacing and polling wait.
+func Sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}

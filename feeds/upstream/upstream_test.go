@@ -2,7 +2,9 @@ package upstream
 
 import (
 	"context"
+	"errors"
 	"testing"
+	"time"
 )
 
 func TestBaseURL(t *testing.T) {
@@ -30,5 +32,27 @@ func TestDoerOr(t *testing.T) {
 	c, ok := DoerOr(nil, "kbs").(*Client)
 	if !ok || c.cfg.Source != "kbs" {
 		t.Errorf("DoerOr(nil) = %#v, want a Client for kbs", c)
+	}
+}
+
+func TestSleep(t *testing.T) {
+	t.Parallel()
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name string
+		ctx  context.Context
+		d    time.Duration
+		want error
+	}{
+		{"no wait", context.Background(), 0, nil},
+		{"short wait", context.Background(), time.Millisecond, nil},
+		{"canceled, no wait", canceled, -time.Second, context.Canceled},
+		{"canceled, long wait", canceled, time.Hour, context.Canceled},
+	}
+	for _, tt := range tests {
+		if err := Sleep(tt.ctx, tt.d); !errors.Is(err, tt.want) {
+			t.Errorf("%s: Sleep = %v, want %v", tt.name, err, tt.want)
+		}
 	}
 }
