@@ -180,18 +180,15 @@ func checkSymbolView(t *testing.T, b *browser, base, key string) {
 	b.waitFor("symbol view opens", time.Second, `location.hash === '#/s/FPT' && !document.getElementById('symbol-view').hidden && document.getElementById('board-view').hidden`)
 	b.waitFor("chart drawn", 5*time.Second, `document.querySelector('#chart').dataset.history !== 'loading' && document.querySelectorAll('#chart canvas').length > 0`)
 	b.waitFor("live bars reach the chart", 5*time.Second, `Number(document.querySelector('#chart').dataset.bars) >= 1`)
+	// serve --feeds sim answers OHLCV history from the sim history source:
+	// a year of daily bars, drawn before the live ones.
+	if status != 200 {
+		t.Fatalf("GET /v1/market/equity/FPT/ohlcv answers %d, want 200 with --feeds sim", status)
+	}
 	history := eval[string](b, `document.querySelector('#chart').dataset.history`)
 	bars := eval[int](b, `Number(document.querySelector('#chart').dataset.bars)`)
-	if status == 200 {
-		if history != "ok" || bars < 100 {
-			t.Errorf("REST ohlcv answers 200 but the chart shows history %q with %d bars, want a year of daily bars", history, bars)
-		}
-	} else {
-		// TODO(lead): drop this branch once serve wires the REST API with the sim history source.
-		t.Logf("GET /v1/market/equity/FPT/ohlcv answers %d: chart-history assertions skipped (history %q, %d live bars)", status, history, bars)
-		if history != "unavailable" {
-			t.Errorf("history %q, want unavailable when the route answers %d", history, status)
-		}
+	if history != "ok" || bars < 200 {
+		t.Errorf("chart shows history %q with %d bars, want a year of daily bars", history, bars)
 	}
 	b.waitFor("trade tape ticks", 3*time.Second, `document.querySelectorAll('#tape tbody tr[data-seq]').length >= 3`)
 	b.waitFor("order book", time.Second, `document.querySelectorAll('#book tbody tr').length === 3`)
@@ -213,7 +210,7 @@ func checkSymbolView(t *testing.T, b *browser, base, key string) {
 
 	b.do(chromedp.Click(chromedp.CSS(`#intervals button[data-iv="5m"]`)))
 	b.waitFor("5m chart", 5*time.Second, `document.querySelector('#intervals button[data-iv="5m"]').getAttribute('aria-pressed') === 'true' && document.querySelector('#chart').dataset.history !== 'loading'`)
-	b.waitFor("5m chart live", 5*time.Second, `Number(document.querySelector('#chart').dataset.bars) >= 1`)
+	b.waitFor("5m chart with history", 5*time.Second, `document.querySelector('#chart').dataset.history === 'ok' && Number(document.querySelector('#chart').dataset.bars) > 500`)
 
 	b.do(chromedp.KeyEvent(kb.Escape))
 	b.waitFor("Escape goes back to the board", time.Second, `location.hash === '#/' && !document.getElementById('board-view').hidden && document.getElementById('symbol-view').hidden`)
