@@ -135,6 +135,15 @@ func (q Query) Key() string {
 	return string(b)
 }
 
+// Day returns the ICT day q asks for: q.Date's, or now's when Date is zero
+// (gold and exchange rates default to today).
+func (q Query) Day(now time.Time) time.Time {
+	if q.Date.IsZero() {
+		return Date(now)
+	}
+	return Date(q.Date)
+}
+
 func queryDay(t time.Time) string {
 	if t.IsZero() {
 		return ""

@@ -43,8 +43,8 @@ func (s *BTMC) Fetch(ctx context.Context, q market.Query) (market.Result, error)
 		return market.Result{}, err
 	}
 	now := s.cfg.Now()
-	if !q.Date.IsZero() && !market.Date(q.Date).Equal(market.Date(now)) {
-		return market.Result{}, fmt.Errorf("btmc: only today's prices, not %s: %w", market.Date(q.Date).Format(time.DateOnly), market.ErrUnsupported)
+	if day := q.Day(now); !day.Equal(market.Date(now)) {
+		return market.Result{}, fmt.Errorf("btmc: only today's prices, not %s: %w", day.Format(time.DateOnly), market.ErrUnsupported)
 	}
 	body, err := s.cfg.Doer.Do(ctx, upstream.Request{
 		URL: s.cfg.BaseURL + "/api/BTMCAPI/getpricebtmc", Query: url.Values{"key": {s.cfg.Key}},

@@ -42,10 +42,7 @@ func (s *SJC) Fetch(ctx context.Context, q market.Query) (market.Result, error) 
 		return market.Result{}, err
 	}
 	now := s.cfg.Now()
-	day := market.Date(now)
-	if !q.Date.IsZero() {
-		day = market.Date(q.Date)
-	}
+	day := q.Day(now)
 	if day.Before(sjcFirstDay) || day.After(market.Date(now)) {
 		return market.Result{}, market.Invalid("date", "SJC has prices from 2016-01-02 to today, not %s", day.Format(time.DateOnly))
 	}

@@ -19,10 +19,7 @@ const rateLookback = 7
 // buy_cash is null; Result.Source says the rates are MSN's.
 func (s *Source) exchangeRates(ctx context.Context, q market.Query) (market.Result, error) {
 	now := s.cfg.Now()
-	day := market.Date(now)
-	if !q.Date.IsZero() {
-		day = market.Date(q.Date)
-	}
+	day := q.Day(now)
 	if day.After(market.Date(now)) {
 		return market.Result{}, market.Invalid("date", "%s is in the future", day.Format(time.DateOnly))
 	}

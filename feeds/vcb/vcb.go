@@ -65,10 +65,7 @@ func (s *Source) Fetch(ctx context.Context, q market.Query) (market.Result, erro
 		return market.Result{}, fmt.Errorf("vcb: %s: %w", q.Capability, market.ErrUnsupported)
 	}
 	now := s.cfg.Now()
-	day := market.Date(now)
-	if !q.Date.IsZero() {
-		day = market.Date(q.Date)
-	}
+	day := q.Day(now)
 	if day.After(market.Date(now)) {
 		return market.Result{}, market.Invalid("date", "%s is in the future", day.Format(time.DateOnly))
 	}
