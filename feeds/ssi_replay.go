@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/vnstock-api/vnstock-api/feeds/upstream"
 	"github.com/vnstock-api/vnstock-api/market"
 )
 
@@ -92,15 +93,8 @@ func (r *SSIReplay) Run(ctx context.Context, pub Publisher) error {
 // ssiPace waits gap/speed (no wait for speed 0 or a non-positive gap) and
 // reports whether ctx is still live.
 func ssiPace(ctx context.Context, gap time.Duration, speed float64) bool {
-	if speed <= 0 || gap <= 0 {
+	if speed <= 0 {
 		return ctx.Err() == nil
 	}
-	t := time.NewTimer(time.Duration(float64(gap) / speed))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
+	return upstream.Sleep(ctx, time.Duration(float64(gap)/speed)) == nil
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/vnstock-api/vnstock-api/feeds/upstream"
 )
 
 // stream sends the frames on one connection as Options say, returning when
@@ -52,17 +54,10 @@ func (s *Server) stream(ctx context.Context, conn *websocket.Conn) {
 
 // wait sleeps gap/Speed, reporting false if ctx ended first.
 func (s *Server) wait(ctx context.Context, gap time.Duration) bool {
-	if s.opts.Speed <= 0 || gap <= 0 {
+	if s.opts.Speed <= 0 {
 		return ctx.Err() == nil
 	}
-	t := time.NewTimer(time.Duration(float64(gap) / s.opts.Speed))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
+	return upstream.Sleep(ctx, time.Duration(float64(gap)/s.opts.Speed)) == nil
 }
 
 // LoadRecording reads a recording file; see ReadRecording.
