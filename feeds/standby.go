@@ -28,7 +28,7 @@ func (s *Standby) Run(ctx context.Context, pub Publisher) error {
 		log = slog.New(slog.DiscardHandler)
 	}
 	sw := &standbySwitch{backup: s.Backup, pub: pub, log: log}
-	defer sw.stop()
+	defer sw.stop("shutting down")
 	watch := &standbyWatch{Publisher: pub, onHealth: sw.health}
 	err := s.Primary.Run(ctx, watch)
 	if ctx.Err() != nil {
@@ -80,7 +80,7 @@ type standbySwitch struct {
 // as the Standby's Run; the backup runs under it.
 func (s *standbySwitch) health(ctx context.Context, up bool) {
 	if up {
-		s.stop()
+		s.stop("the primary is back")
 	} else {
 		s.start(ctx)
 	}
@@ -103,7 +103,7 @@ func (s *standbySwitch) start(parent context.Context) {
 	}(s.done)
 }
 
-func (s *standbySwitch) stop() {
+func (s *standbySwitch) stop(why string) {
 	s.mu.Lock()
 	cancel, done := s.cancel, s.done
 	s.cancel, s.done = nil, nil
@@ -113,5 +113,5 @@ func (s *standbySwitch) stop() {
 	}
 	cancel()
 	<-done
-	s.log.Info("backup feed stopped: the primary is back", "source", s.backup.Name())
+	s.log.Info("backup feed stopped", "source", s.backup.Name(), "reason", why)
 }
