@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/vnstock-api/vnstock-api/market"
 	"github.com/vnstock-api/vnstock-api/storage"
 	"github.com/vnstock-api/vnstock-api/storage/cache"
+	"github.com/vnstock-api/vnstock-api/storage/internal/testenv"
 	"github.com/vnstock-api/vnstock-api/storage/postgres"
 	"github.com/vnstock-api/vnstock-api/storage/sqlite"
 )
@@ -43,7 +43,7 @@ func TestServiceSQLite(t *testing.T) {
 }
 
 func TestServicePostgres(t *testing.T) {
-	base := postgresURL(t)
+	base, _ := testenv.DatabaseOrSkip(t)
 	testService(t, func(t *testing.T) storage.Repository {
 		st, err := postgres.Open(context.Background(), freshSchema(t, base), nil)
 		if err != nil {
@@ -66,7 +66,7 @@ func TestRestartServesFromStorage(t *testing.T) {
 			return st, func() { st.Close() }
 		},
 	}
-	if base, ok := postgresURLIfReachable(t); ok {
+	if base, _, ok := testenv.Database(t); ok {
 		schemaURL := freshSchema(t, base)
 		reopen["postgres"] = func(t *testing.T) (storage.Repository, func()) {
 			st, err := postgres.Open(context.Background(), schemaURL, nil)
@@ -99,39 +99,6 @@ func TestRestartServesFromStorage(t *testing.T) {
 			}
 		})
 	}
-}
-
-// postgresURL returns the test database URL, skipping the test when it is
-// unreachable unless VNSTOCK_INTEGRATION=1.
-func postgresURL(t *testing.T) string {
-	t.Helper()
-	u, ok := postgresURLIfReachable(t)
-	if !ok {
-		if os.Getenv("VNSTOCK_INTEGRATION") == "1" {
-			t.Fatalf("test database %s unreachable with VNSTOCK_INTEGRATION=1", u)
-		}
-		t.Skipf("test database %s unreachable", u)
-	}
-	return u
-}
-
-func postgresURLIfReachable(t *testing.T) (string, bool) {
-	t.Helper()
-	u := os.Getenv("VNSTOCK_TEST_DATABASE_URL")
-	if u == "" {
-		u = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, u)
-	if err != nil {
-		if os.Getenv("VNSTOCK_INTEGRATION") == "1" {
-			t.Fatalf("test database %s unreachable with VNSTOCK_INTEGRATION=1: %v", u, err)
-		}
-		return u, false
-	}
-	conn.Close(ctx)
-	return u, true
 }
 
 // freshSchema creates a schema for one test, dropped at its end, and
@@ -173,7 +140,7 @@ func freshSchema(t *testing.T, base string) string {
 func TestServiceRedisCache(t *testing.T) {
 	t.Parallel()
 	clients := map[string]redis.Cmdable{"miniredis": redis.NewClient(&redis.Options{Addr: miniredis.RunT(t).Addr()})}
-	if c, ok := realRedis(t); ok {
+	if c, ok := testenv.Redis(t); ok {
 		clients["redis"] = c
 	}
 	for name, client := range clients {
@@ -201,30 +168,4 @@ func TestServiceRedisCache(t *testing.T) {
 			}
 		})
 	}
-}
-
-// realRedis returns a client of the test Redis when it answers; with
-// VNSTOCK_INTEGRATION=1 an unreachable server fails the test.
-func realRedis(t *testing.T) (*redis.Client, bool) {
-	t.Helper()
-	u := os.Getenv("VNSTOCK_TEST_REDIS_URL")
-	if u == "" {
-		u = "redis://127.0.0.1:6379/15"
-	}
-	opt, err := redis.ParseURL(u)
-	if err != nil {
-		t.Fatalf("VNSTOCK_TEST_REDIS_URL: %v", err)
-	}
-	c := redis.NewClient(opt)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := c.Ping(ctx).Err(); err != nil {
-		_ = c.Close()
-		if os.Getenv("VNSTOCK_INTEGRATION") == "1" {
-			t.Fatalf("redis %s unreachable with VNSTOCK_INTEGRATION=1: %v", u, err)
-		}
-		return nil, false
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c, true
 }

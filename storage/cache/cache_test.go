@@ -3,7 +3,6 @@ package cache
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/vnstock-api/vnstock-api/market"
+	"github.com/vnstock-api/vnstock-api/storage/internal/testenv"
 )
 
 // store is what every cache implementation offers.
@@ -141,7 +141,7 @@ func TestMiniredisContract(t *testing.T) {
 // TestRedisContract runs the suite on a real Redis server: skipped when it
 // is unreachable, failed when VNSTOCK_INTEGRATION=1.
 func TestRedisContract(t *testing.T) {
-	client := realRedis(t)
+	client := testenv.RedisOrSkip(t)
 	n := 0
 	testContract(t, func(t *testing.T) harness {
 		n++
@@ -157,29 +157,6 @@ func TestRedisContract(t *testing.T) {
 			return client.PTTL(context.Background(), prefix+key).Val()
 		}}
 	})
-}
-
-func realRedis(t *testing.T) *redis.Client {
-	t.Helper()
-	url := os.Getenv("VNSTOCK_TEST_REDIS_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/15"
-	}
-	opt, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatalf("VNSTOCK_TEST_REDIS_URL: %v", err)
-	}
-	client := redis.NewClient(opt)
-	t.Cleanup(func() { _ = client.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := client.Ping(ctx).Err(); err != nil {
-		if os.Getenv("VNSTOCK_INTEGRATION") == "1" {
-			t.Fatalf("redis at %s unreachable with VNSTOCK_INTEGRATION=1: %v", url, err)
-		}
-		t.Skipf("redis at %s unreachable: %v", url, err)
-	}
-	return client
 }
 
 func TestMemoryEvictsLeastRecentlyUsed(t *testing.T) {

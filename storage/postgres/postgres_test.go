@@ -16,32 +16,10 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/vnstock-api/vnstock-api/storage"
+	"github.com/vnstock-api/vnstock-api/storage/internal/testenv"
 	"github.com/vnstock-api/vnstock-api/storage/postgres"
 	"github.com/vnstock-api/vnstock-api/storage/storagetest"
 )
-
-const defaultTestURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-
-// testDB returns the test database's URL and a connection to it, skipping
-// the test when it is unreachable (failing when VNSTOCK_INTEGRATION=1).
-func testDB(t testing.TB) (string, *pgx.Conn) {
-	t.Helper()
-	u := os.Getenv("VNSTOCK_TEST_DATABASE_URL")
-	if u == "" {
-		u = defaultTestURL
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, u)
-	if err != nil {
-		if os.Getenv("VNSTOCK_INTEGRATION") == "1" {
-			t.Fatalf("test database unreachable: %v", err)
-		}
-		t.Skipf("test database unreachable (set VNSTOCK_INTEGRATION=1 to fail): %v", err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	return u, conn
-}
 
 // freshSchema creates an empty schema, dropped at cleanup, and returns the
 // URL whose connections use it, so that parallel runs never share tables.
@@ -52,7 +30,7 @@ func freshSchema(t testing.TB) string {
 
 func freshSchemaNamed(t testing.TB) (dbURL, schema string) {
 	t.Helper()
-	base, conn := testDB(t)
+	base, conn := testenv.DatabaseOrSkip(t)
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	schema = fmt.Sprintf("storagetest_%d_%s", os.Getpid(), hex.EncodeToString(b[:]))
@@ -158,7 +136,7 @@ func TestConcurrentOpenMigratesOnce(t *testing.T) {
 		}
 		stores[i].Close()
 	}
-	_, conn := testDB(t)
+	_, conn := testenv.DatabaseOrSkip(t)
 	var rows, distinct int
 	q := fmt.Sprintf(`SELECT count(*), count(DISTINCT version) FROM %s.schema_migrations`, pgx.Identifier{schema}.Sanitize())
 	if err := conn.QueryRow(t.Context(), q).Scan(&rows, &distinct); err != nil {

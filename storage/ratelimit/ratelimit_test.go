@@ -2,44 +2,21 @@ package ratelimit
 
 import (
 	"context"
-	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
-)
 
-// realRedis returns a client of the test Redis (VNSTOCK_TEST_REDIS_URL),
-// skipping when none answers unless VNSTOCK_INTEGRATION=1.
-func realRedis(t *testing.T) *redis.Client {
-	t.Helper()
-	url := os.Getenv("VNSTOCK_TEST_REDIS_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/15"
-	}
-	opt, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := redis.NewClient(opt)
-	if err := rdb.Ping(context.Background()).Err(); err != nil {
-		rdb.Close()
-		if os.Getenv("VNSTOCK_INTEGRATION") == "1" {
-			t.Fatalf("redis %s: %v", url, err)
-		}
-		t.Skipf("redis %s unreachable: %v", url, err)
-	}
-	t.Cleanup(func() { rdb.Close() })
-	return rdb
-}
+	"github.com/vnstock-api/vnstock-api/storage/internal/testenv"
+)
 
 func clients(t *testing.T) map[string]redis.UniversalClient {
 	mr := miniredis.RunT(t)
 	return map[string]redis.UniversalClient{
 		"miniredis": redis.NewClient(&redis.Options{Addr: mr.Addr()}),
-		"redis":     realRedis(t),
+		"redis":     testenv.RedisOrSkip(t),
 	}
 }
 
@@ -96,7 +73,7 @@ func TestDailyQuota(t *testing.T) {
 // TestSharedAcrossInstances is the cross-instance property: two limiters
 // (two instances) on one Redis hand out, together, no more than one burst.
 func TestSharedAcrossInstances(t *testing.T) {
-	rdb := realRedis(t)
+	rdb := testenv.RedisOrSkip(t)
 	prefix := "test:rls:" + t.Name() + ":"
 	ctx := context.Background()
 	rdb.Del(ctx, prefix+"shared")
