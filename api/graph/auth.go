@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+
+	"github.com/vnstock-api/vnstock-api/api/auth"
 )
 
 type ctxKey int
@@ -19,23 +21,12 @@ const (
 	keyWebsocket               // the operation runs on a WebSocket connection
 )
 
-// apiKeyOf returns the key of X-API-Key, Authorization: Bearer or ?api_key=.
-func apiKeyOf(r *http.Request) string {
-	if k := r.Header.Get("X-API-Key"); k != "" {
-		return k
-	}
-	if a := r.Header.Get("Authorization"); len(a) > 7 && strings.EqualFold(a[:7], "bearer ") {
-		return strings.TrimSpace(a[7:])
-	}
-	return r.URL.Query().Get("api_key")
-}
-
 // authenticate runs the hook for an HTTP request, or for a WebSocket upgrade
 // that carries its key in a header or the query. An upgrade without one is
 // let through: its connection_init payload carries the key. A refusal is
 // answered here (401 or 429) and ok is false.
 func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (ctx context.Context, ok bool) {
-	key := apiKeyOf(r)
+	key := auth.KeyFromRequest(r)
 	if key == "" && isUpgrade(r) {
 		return r.Context(), true
 	}
