@@ -114,41 +114,26 @@ func decodeEvent(ev *hub.Event) (any, error) {
 	l := model.NewLive(ev.Seq, ev.TS)
 	switch market.TopicKind(ev.Kind()) {
 	case market.KindQuote:
-		var q market.Quote
-		if err := json.Unmarshal(ev.Data, &q); err != nil {
-			return nil, fmt.Errorf("%s: %w", ev.Topic, err)
-		}
-		return model.QuoteFrom(&q, l), nil
+		return decodeAs(ev, func(q *market.Quote) any { return model.QuoteFrom(q, l) })
 	case market.KindTrade:
-		var t market.Trade
-		if err := json.Unmarshal(ev.Data, &t); err != nil {
-			return nil, fmt.Errorf("%s: %w", ev.Topic, err)
-		}
-		return model.TradeFrom(&t, l), nil
+		return decodeAs(ev, func(t *market.Trade) any { return model.TradeFrom(t, l) })
 	case market.KindIndex:
-		var x market.IndexQuote
-		if err := json.Unmarshal(ev.Data, &x); err != nil {
-			return nil, fmt.Errorf("%s: %w", ev.Topic, err)
-		}
-		return model.IndexFrom(&x, l), nil
+		return decodeAs(ev, func(x *market.IndexQuote) any { return model.IndexFrom(x, l) })
 	case market.KindBar:
-		var b market.Bar
-		if err := json.Unmarshal(ev.Data, &b); err != nil {
-			return nil, fmt.Errorf("%s: %w", ev.Topic, err)
-		}
-		return model.BarFrom(&b, l), nil
+		return decodeAs(ev, func(b *market.Bar) any { return model.BarFrom(b, l) })
 	case market.KindSession:
-		var s market.SessionState
-		if err := json.Unmarshal(ev.Data, &s); err != nil {
-			return nil, fmt.Errorf("%s: %w", ev.Topic, err)
-		}
-		return model.SessionFrom(&s, l), nil
+		return decodeAs(ev, func(s *market.SessionState) any { return model.SessionFrom(s, l) })
 	case market.KindStatus:
-		var s market.FeedStatus
-		if err := json.Unmarshal(ev.Data, &s); err != nil {
-			return nil, fmt.Errorf("%s: %w", ev.Topic, err)
-		}
-		return model.StatusFrom(&s, ev.Seq, ev.TS), nil
+		return decodeAs(ev, func(s *market.FeedStatus) any { return model.StatusFrom(s, ev.Seq, ev.TS) })
 	}
 	return nil, fmt.Errorf("%s: no GraphQL type for this topic", ev.Topic)
+}
+
+// decodeAs reads the event's payload into a T and converts it to its model.
+func decodeAs[T any](ev *hub.Event, convert func(*T) any) (any, error) {
+	var v T
+	if err := json.Unmarshal(ev.Data, &v); err != nil {
+		return nil, fmt.Errorf("%s: %w", ev.Topic, err)
+	}
+	return convert(&v), nil
 }
