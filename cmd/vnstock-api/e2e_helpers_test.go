@@ -2,16 +2,12 @@ package main
 
 import (
 	"bufio"
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,8 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
+	"github.com/vnstock-api/vnstock-api/cmd/internal/e2etest"
 	"github.com/vnstock-api/vnstock-api/cmd/internal/queryhalf"
 	"github.com/vnstock-api/vnstock-api/feeds/fakeupstream"
 )
@@ -205,37 +200,5 @@ func fakeEnv(t *testing.T) (*fakeupstream.Server, []string) {
 // skipping when it is unreachable (failing under VNSTOCK_INTEGRATION=1).
 func testPostgresURL(t *testing.T) string {
 	t.Helper()
-	base := os.Getenv("VNSTOCK_TEST_DATABASE_URL")
-	if base == "" {
-		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		if os.Getenv("VNSTOCK_INTEGRATION") == "1" {
-			t.Fatalf("test database unreachable: %v", err)
-		}
-		t.Skipf("test database unreachable: %v", err)
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "e2e_" + hex.EncodeToString(b[:])
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_, _ = conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
-		conn.Close(ctx)
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return e2etest.PostgresURL(t)
 }
