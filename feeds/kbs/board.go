@@ -58,12 +58,8 @@ func (s *Source) board(ctx context.Context, q market.Query) ([]market.Quote, err
 // parseBoard parses a stock/iss answer. fetched stamps rows without t.
 // Rows are returned in the upstream's order; every price is VND.
 func parseBoard(body []byte, fetched time.Time) ([]market.Quote, error) {
-	data, err := unwrapData("board", body)
+	rows, err := decodeRows[boardRow]("board", body)
 	if err != nil {
-		return nil, err
-	}
-	var rows []boardRow
-	if err := decode("board", data, &rows); err != nil {
 		return nil, err
 	}
 	out := make([]market.Quote, 0, len(rows))

@@ -186,12 +186,8 @@ func dateCell(v any) any {
 // lower-cased keys to int64, float64, string, bool or nil; nested values
 // become their compact JSON text.
 func parseObjects(what string, body []byte) ([]string, []map[string]any, error) {
-	data, err := unwrapData(what, body)
+	raw, err := decodeRows[json.RawMessage](what, body)
 	if err != nil {
-		return nil, nil, err
-	}
-	var raw []json.RawMessage
-	if err := decode(what, data, &raw); err != nil {
 		return nil, nil, err
 	}
 	var keys []string

@@ -61,12 +61,8 @@ type equity struct {
 // parseSearch parses stock/search/data: an array or {"data": [...]}.
 // Symbol and exchange are required; type is lower-case ("stock").
 func parseSearch(body []byte) ([]equity, error) {
-	data, err := unwrapData("search", body)
+	rows, err := decodeRows[searchRow]("search", body)
 	if err != nil {
-		return nil, err
-	}
-	var rows []searchRow
-	if err := decode("search", data, &rows); err != nil {
 		return nil, err
 	}
 	out := make([]equity, 0, len(rows))
@@ -132,12 +128,8 @@ func (s *Source) group(ctx context.Context, q market.Query) (*market.Frame, erro
 // parseSymbols parses {"status":200,"data":["ACB",...]} or a bare array of
 // symbols.
 func parseSymbols(what string, body []byte) ([]market.Symbol, error) {
-	data, err := unwrapData(what, body)
+	raw, err := decodeRows[string](what, body)
 	if err != nil {
-		return nil, err
-	}
-	var raw []string
-	if err := decode(what, data, &raw); err != nil {
 		return nil, err
 	}
 	out := make([]market.Symbol, 0, len(raw))
@@ -204,12 +196,8 @@ type sectorRow struct {
 
 // parseSectors parses sector/all: [{name, code, change}].
 func parseSectors(body []byte) ([]sector, error) {
-	data, err := unwrapData("sectors", body)
+	rows, err := decodeRows[sectorRow]("sectors", body)
 	if err != nil {
-		return nil, err
-	}
-	var rows []sectorRow
-	if err := decode("sectors", data, &rows); err != nil {
 		return nil, err
 	}
 	out := make([]sector, 0, len(rows))

@@ -51,12 +51,8 @@ func (s *Source) trades(ctx context.Context, q market.Query) ([]market.Trade, er
 // side; KBS has no trade id, so the id is time+price+volume as vnstock
 // builds it.
 func parseTrades(body []byte, sym market.Symbol) ([]market.Trade, error) {
-	data, err := unwrapData("trades", body)
+	rows, err := decodeRows[tradeRow]("trades", body)
 	if err != nil {
-		return nil, err
-	}
-	var rows []tradeRow
-	if err := decode("trades", data, &rows); err != nil {
 		return nil, err
 	}
 	out := make([]market.Trade, 0, len(rows))

@@ -204,6 +204,20 @@ func decode(what string, body []byte, v any) error {
 	return nil
 }
 
+// decodeRows decodes the array of a body that is either the array itself
+// or an object {"data": [...]} into rows of T.
+func decodeRows[T any](what string, body []byte) ([]T, error) {
+	data, err := unwrapData(what, body)
+	if err != nil {
+		return nil, err
+	}
+	var rows []T
+	if err := decode(what, data, &rows); err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
 // unwrapData returns the array of a body that is either the array itself
 // or an object {"data": [...]} (KBS answers both shapes for several paths).
 func unwrapData(what string, body []byte) ([]byte, error) {
