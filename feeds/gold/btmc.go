@@ -36,10 +36,7 @@ func (s *BTMC) Name() string { return NameBTMC }
 // sell price first. BTMC has no history: a q.Date other than today is
 // ErrUnsupported.
 func (s *BTMC) Fetch(ctx context.Context, q market.Query) (market.Result, error) {
-	if q.Capability != market.CapGold {
-		return market.Result{}, fmt.Errorf("btmc: %s: %w", q.Capability, market.ErrUnsupported)
-	}
-	if err := checkProvider(q, NameBTMC); err != nil {
+	if err := checkQuery(q, NameBTMC); err != nil {
 		return market.Result{}, err
 	}
 	now := s.cfg.Now()

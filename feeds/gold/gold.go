@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"fmt"
 	"github.com/vnstock-api/vnstock-api/feeds/upstream"
 	"github.com/vnstock-api/vnstock-api/market"
 )
@@ -50,9 +51,13 @@ func (c Config) withDefaults(name, base string) Config {
 	return c
 }
 
-// checkProvider returns ErrUnsupported when q asks for another provider and
-// ErrInvalid for an unknown one.
-func checkProvider(q market.Query, name string) error {
+// checkQuery returns ErrUnsupported when q asks for another capability
+// than gold or for another provider than name, and ErrInvalid for an
+// unknown provider.
+func checkQuery(q market.Query, name string) error {
+	if q.Capability != market.CapGold {
+		return fmt.Errorf("%s: %s: %w", name, q.Capability, market.ErrUnsupported)
+	}
 	switch q.Provider {
 	case "", name:
 		return nil

@@ -35,10 +35,7 @@ func (s *SJC) Name() string { return NameSJC }
 // Fetch implements feeds.Source: the prices of q.Date (today when zero) as
 // a frame name, branch, buy_price, sell_price (VND per tael), date.
 func (s *SJC) Fetch(ctx context.Context, q market.Query) (market.Result, error) {
-	if q.Capability != market.CapGold {
-		return market.Result{}, fmt.Errorf("sjc: %s: %w", q.Capability, market.ErrUnsupported)
-	}
-	if err := checkProvider(q, NameSJC); err != nil {
+	if err := checkQuery(q, NameSJC); err != nil {
 		return market.Result{}, err
 	}
 	now := s.cfg.Now()
