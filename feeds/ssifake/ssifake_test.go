@@ -26,21 +26,27 @@ func TestLoadRecording(t *testing.T) {
 	}
 }
 
+// subscribe dials s and sends sub; the connection closes when the test ends.
+func subscribe(ctx context.Context, t *testing.T, s *Server, sub string) *websocket.Conn {
+	t.Helper()
+	c, _, err := websocket.Dial(ctx, s.WSURL(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.CloseNow() })
+	if err := c.Write(ctx, websocket.MessageText, []byte(sub)); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // readAll subscribes and returns the text of every frame until the server
 // closes the connection.
 func readAll(t *testing.T, s *Server) []string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	c, _, err := websocket.Dial(ctx, s.WSURL(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.CloseNow()
-	sub := `{"type":"sub","topic":"stockRealtimeBySymbolsAndBoards","variables":{"symbols":["VCB"],"boardIds":["MAIN"]}}`
-	if err := c.Write(ctx, websocket.MessageText, []byte(sub)); err != nil {
-		t.Fatal(err)
-	}
+	c := subscribe(ctx, t, s, `{"type":"sub","topic":"stockRealtimeBySymbolsAndBoards","variables":{"symbols":["VCB"],"boardIds":["MAIN"]}}`)
 	var got []string
 	for {
 		_, data, err := c.Read(ctx)
@@ -89,14 +95,7 @@ func TestServerCloseEndsSilentStream(t *testing.T) {
 	s := NewServer([]Frame{{Data: []byte("A|1")}}, Options{SilentAfter: 1})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	c, _, err := websocket.Dial(ctx, s.WSURL(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.CloseNow()
-	if err := c.Write(ctx, websocket.MessageText, []byte(`{"type":"sub","topic":"x"}`)); err != nil {
-		t.Fatal(err)
-	}
+	c := subscribe(ctx, t, s, `{"type":"sub","topic":"x"}`)
 	for range 2 { // ack, one frame, then silence
 		if _, _, err := c.Read(ctx); err != nil {
 			t.Fatal(err)
