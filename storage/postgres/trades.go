@@ -12,13 +12,13 @@ import (
 // AppendTrades stores trades, ignoring the ones already stored (same
 // symbol, time, price, volume and id).
 func (s *Store) AppendTrades(ctx context.Context, trades []market.Trade) error {
-	if err := sqlkit.CheckTrades(trades); err != nil {
+	trades, err := sqlkit.PrepareTrades(trades)
+	if err != nil {
 		return fmt.Errorf("postgres: append trades: %w", err)
 	}
 	if len(trades) == 0 {
 		return nil
 	}
-	trades = sqlkit.SortTrades(trades)
 	n := len(trades)
 	sym, id, side, src := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	ts := make([]time.Time, n)

@@ -13,7 +13,8 @@ import (
 // AppendTrades stores trades, ignoring the ones already stored (same
 // symbol, time, price, volume and id).
 func (s *Store) AppendTrades(ctx context.Context, trades []market.Trade) error {
-	if err := sqlkit.CheckTrades(trades); err != nil {
+	trades, err := sqlkit.PrepareTrades(trades)
+	if err != nil {
 		return fmt.Errorf("sqlite: append trades: %w", err)
 	}
 	if len(trades) == 0 {
@@ -21,13 +22,13 @@ func (s *Store) AppendTrades(ctx context.Context, trades []market.Trade) error {
 	}
 	const q = `INSERT INTO trades (symbol, time, price, volume, trade_id, side, total_volume, source)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (symbol, time, price, volume, trade_id) DO NOTHING`
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, q)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
-		for _, t := range sqlkit.SortTrades(trades) {
+		for _, t := range trades {
 			if _, err := st.ExecContext(ctx, string(t.Symbol), micros(t.Time), t.Price, t.Volume, t.ID,
 				sqlkit.Side(t.Side), t.TotalVolume, t.Source); err != nil {
 				return err

@@ -142,17 +142,25 @@ func MergeRanges(rs []storage.Range) []storage.Range {
 	return rs[:w]
 }
 
-// CheckTrades rejects trades without a symbol or time.
-func CheckTrades(trades []market.Trade) error {
+// PrepareTrades rejects trades without a symbol or time and returns a copy
+// sorted by identity (symbol, time, price, volume, id): the order in which
+// writers insert, so that concurrent appends lock index entries in one
+// order.
+func PrepareTrades(trades []market.Trade) ([]market.Trade, error) {
 	for i, t := range trades {
 		if t.Symbol == "" {
-			return market.Invalid("symbol", "trade %d has no symbol", i)
+			return nil, market.Invalid("symbol", "trade %d has no symbol", i)
 		}
 		if t.Time.IsZero() {
-			return market.Invalid("time", "trade %d of %s has no time", i, t.Symbol)
+			return nil, market.Invalid("time", "trade %d of %s has no time", i, t.Symbol)
 		}
 	}
-	return nil
+	out := slices.Clone(trades)
+	slices.SortFunc(out, func(a, b market.Trade) int {
+		return cmp.Or(cmp.Compare(a.Symbol, b.Symbol), a.Time.Compare(b.Time),
+			cmp.Compare(a.Price, b.Price), cmp.Compare(a.Volume, b.Volume), cmp.Compare(a.ID, b.ID))
+	})
+	return out, nil
 }
 
 // TradeBounds checks a trades read and returns its upper bound: before, or
@@ -253,18 +261,6 @@ func UsageDays(from, to time.Time) (lo, hi string) {
 func DayFromDate(t time.Time) time.Time {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, market.ICT)
-}
-
-// SortTrades returns a copy of trades sorted by their identity (symbol,
-// time, price, volume, id): the order in which writers insert, so that
-// concurrent appends lock index entries in one order.
-func SortTrades(trades []market.Trade) []market.Trade {
-	out := slices.Clone(trades)
-	slices.SortFunc(out, func(a, b market.Trade) int {
-		return cmp.Or(cmp.Compare(a.Symbol, b.Symbol), a.Time.Compare(b.Time),
-			cmp.Compare(a.Price, b.Price), cmp.Compare(a.Volume, b.Volume), cmp.Compare(a.ID, b.ID))
-	})
-	return out
 }
 
 // Side returns the side to store: SideUnknown when the trade has none.

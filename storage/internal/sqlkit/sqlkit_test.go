@@ -191,3 +191,37 @@ func TestPrepareKeyAndDoc(t *testing.T) {
 		}
 	}
 }
+
+func TestPrepareTrades(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2025, 3, 21, 9, 15, 0, 0, market.ICT)
+	in := []market.Trade{
+		{Symbol: "VNM", Time: at, Price: 61000, Volume: 100, ID: "2"},
+		{Symbol: "FPT", Time: at, Price: 120000, Volume: 10, ID: "1"},
+		{Symbol: "VNM", Time: at, Price: 61000, Volume: 100, ID: "1"},
+	}
+	orig := append([]market.Trade(nil), in...)
+	got, err := PrepareTrades(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, tr := range got {
+		ids = append(ids, string(tr.Symbol)+tr.ID)
+	}
+	if d := cmp.Diff([]string{"FPT1", "VNM1", "VNM2"}, ids); d != "" {
+		t.Errorf("order (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(orig, in); d != "" {
+		t.Errorf("input modified:\n%s", d)
+	}
+	for _, c := range []struct {
+		trade market.Trade
+		field string
+	}{{market.Trade{Time: at}, "symbol"}, {market.Trade{Symbol: "VNM"}, "time"}} {
+		var fe *market.FieldError
+		if _, err := PrepareTrades([]market.Trade{c.trade}); !errors.As(err, &fe) || fe.Field != c.field {
+			t.Errorf("%+v: error %v, want one on %s", c.trade, err, c.field)
+		}
+	}
+}
