@@ -43,6 +43,7 @@ type benchReport struct {
 	ServerRSS      int64          `json:"server_rss_bytes,omitempty"`
 	ServerRSSConn  float64        `json:"server_rss_per_conn_bytes,omitempty"`
 	Interrupted    bool           `json:"interrupted,omitempty"`
+	Reconnect      *stormReport   `json:"reconnect,omitempty"`
 }
 
 // latencyMs summarises a histogram in milliseconds.
@@ -66,7 +67,7 @@ func summarize(h *histogram) latencyMs {
 // report merges the clients' stats; every client goroutine has exited.
 func (r *runner) report(stats []*clientStats, m measurement) *benchReport {
 	rep := &benchReport{
-		Transport: r.cfg.transport, URL: r.url, Topics: r.cfg.topics, Idle: r.cfg.idle,
+		Transport: r.cfg.transport, URL: r.urlList(), Topics: r.cfg.topics, Idle: r.cfg.idle,
 		Clients: r.cfg.clients, OpenAtEnd: m.open, ConnectSeconds: m.connect.Seconds(),
 		WarmupSeconds: m.warmup.Seconds(), WindowSeconds: m.window.Seconds(),
 		Errors: map[string]int{}, Interrupted: m.interrupted,
@@ -111,6 +112,7 @@ func (r *runner) report(stats []*clientStats, m measurement) *benchReport {
 		rep.ServerRSS = m.rss
 		rep.ServerRSSConn = float64(m.rss) / float64(max(1, m.open))
 	}
+	rep.Reconnect = r.stormReport(stats, m)
 	return rep
 }
 
@@ -174,11 +176,11 @@ func parseVmRSS(status []byte) (int64, error) {
 	return 0, errors.New("no VmRSS line in /proc status")
 }
 
-// sortedErrors lists error kinds, most frequent first.
-func (rep *benchReport) sortedErrors() []string {
-	keys := slices.Collect(maps.Keys(rep.Errors))
+// sortedKeys lists the kinds of counts, most frequent first.
+func sortedKeys(counts map[string]int) []string {
+	keys := slices.Collect(maps.Keys(counts))
 	slices.SortFunc(keys, func(a, b string) int {
-		if d := rep.Errors[b] - rep.Errors[a]; d != 0 {
+		if d := counts[b] - counts[a]; d != 0 {
 			return d
 		}
 		return strings.Compare(a, b)
@@ -197,7 +199,10 @@ func (rep *benchReport) writeText(w io.Writer) error {
 		rep.Connected, rep.Failed, rep.Dropped, rep.OpenAtEnd, rep.Clients)
 	row("connect", "%.2fs; handshake ms p50 %.1f p99 %.1f max %.1f",
 		rep.ConnectSeconds, rep.HandshakeMs.P50, rep.HandshakeMs.P99, rep.HandshakeMs.Max)
-	if !rep.Idle {
+	if rep.Reconnect != nil {
+		rep.Reconnect.writeText(row)
+	}
+	if !rep.Idle && (rep.Reconnect == nil || rep.Reconnect.Target == 0) {
 		row("window", "%.2fs measured after %.2fs warmup", rep.WindowSeconds, rep.WarmupSeconds)
 		row("events", "%d delivered, %.0f/s (%d with warmup; %d snapshots)",
 			rep.Events, rep.EventsPerSec, rep.EventsTotal, rep.Snapshots)
@@ -213,7 +218,7 @@ func (rep *benchReport) writeText(w io.Writer) error {
 	if len(rep.Errors) == 0 {
 		row("errors", "none")
 	}
-	for _, k := range rep.sortedErrors() {
+	for _, k := range sortedKeys(rep.Errors) {
 		row("errors", "%s: %d", k, rep.Errors[k])
 	}
 	if rep.Interrupted {

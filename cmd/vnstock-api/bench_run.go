@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -13,17 +16,21 @@ import (
 // and the measurement phase every client reads.
 type runner struct {
 	cfg        benchConfig
-	url        string
+	urls       []string // client i connects to urls[i%len(urls)]
 	header     http.Header
 	subscribe  []byte // the WebSocket subscribe message
+	gqlInit    []byte // graphql: the connection_init message
+	gqlSub     []byte // graphql: the subscribe message
+	progress   io.Writer
+	storm      stormState
 	httpClient *http.Client
 	transport  *http.Transport
 	phase      atomic.Int32
 	bufs       sync.Pool // *[]byte frame buffers, shared by the WS readers
 }
 
-func newRunner(cfg benchConfig) (*runner, error) {
-	r := &runner{cfg: cfg, header: http.Header{}}
+func newRunner(cfg benchConfig, progress io.Writer) (*runner, error) {
+	r := &runner{cfg: cfg, header: http.Header{}, progress: progress}
 	if cfg.apiKey != "" {
 		r.header.Set("X-API-Key", cfg.apiKey)
 	}
@@ -32,9 +39,15 @@ func newRunner(cfg benchConfig) (*runner, error) {
 		return nil, err
 	}
 	r.subscribe = sub
-	r.url = cfg.url.String()
-	if cfg.transport == "sse" {
-		r.url = sseURL(cfg.url, cfg.topics)
+	if r.gqlInit, r.gqlSub, err = graphQLMessages(cfg.apiKey, cfg.query); err != nil {
+		return nil, err
+	}
+	for _, u := range cfg.urls {
+		s := u.String()
+		if cfg.transport == "sse" {
+			s = sseURL(u, cfg.topics)
+		}
+		r.urls = append(r.urls, s)
 	}
 	d := &benchDialer{sources: cfg.sources, timeout: cfg.connectTimeout}
 	r.transport = &http.Transport{
@@ -63,7 +76,8 @@ func (r *runner) run(ctx context.Context) *benchReport {
 	launched := launch(runCtx, len(stats), r.cfg.ramp, func(i int) {
 		st := newClientStats(&r.phase, r.cfg.idle)
 		stats[i] = st
-		clients.Go(func() { r.runClient(runCtx, st, sync.OnceFunc(connecting.Done)) })
+		u := r.urls[i%len(r.urls)]
+		clients.Go(func() { r.runClient(runCtx, u, st, sync.OnceFunc(connecting.Done)) })
 	})
 	for range len(stats) - launched {
 		connecting.Done()
@@ -75,13 +89,11 @@ func (r *runner) run(ctx context.Context) *benchReport {
 	case <-ctx.Done():
 	}
 	m := measurement{connect: time.Since(start), warmup: r.cfg.warmup}
-	sleepCtx(ctx, r.cfg.warmup)
-	if ctx.Err() == nil {
-		r.phase.Store(phaseMeasure)
-		m.bytes0, m.start = sumBytes(stats), time.Now()
-		sleepCtx(ctx, r.cfg.duration)
-		r.phase.Store(phaseDone)
-		m.window, m.bytes1 = time.Since(m.start), sumBytes(stats)
+	r.progressf("bench: %d of %d clients connected in %.2fs\n", countAlive(stats), len(stats), m.connect.Seconds())
+	if r.cfg.storm.untilResumed {
+		r.waitResumed(ctx, stats, &m)
+	} else {
+		r.measure(ctx, stats, &m)
 	}
 	m.open = countAlive(stats)
 	m.rss, m.rssErr = readRSS(r.cfg.serverPID)
@@ -93,13 +105,33 @@ func (r *runner) run(ctx context.Context) *benchReport {
 	return r.report(stats[:launched], m)
 }
 
-func (r *runner) runClient(ctx context.Context, st *clientStats, connected func()) {
-	if r.cfg.transport == "sse" {
-		r.runSSE(ctx, st, connected)
-		return
+// measure waits out the warmup, then counts for the duration.
+func (r *runner) measure(ctx context.Context, stats []*clientStats, m *measurement) {
+	sleepCtx(ctx, r.cfg.warmup)
+	if ctx.Err() == nil {
+		r.phase.Store(phaseMeasure)
+		m.bytes0, m.start = sumBytes(stats), time.Now()
+		sleepCtx(ctx, r.cfg.duration)
+		r.phase.Store(phaseDone)
+		m.window, m.bytes1 = time.Since(m.start), sumBytes(stats)
 	}
-	r.runWS(ctx, st, connected)
 }
+
+func (r *runner) runClient(ctx context.Context, url string, st *clientStats, connected func()) {
+	switch {
+	case r.cfg.transport == "sse":
+		r.runSSE(ctx, url, st, connected)
+	case r.cfg.transport == "graphql":
+		r.runGraphQL(ctx, url, st, connected)
+	case r.cfg.storm.reconnect:
+		r.runResuming(ctx, url, st, connected)
+	default:
+		r.runWS(ctx, url, st, connected)
+	}
+}
+
+// urlList is the endpoints for the report.
+func (r *runner) urlList() string { return strings.Join(r.urls, ",") }
 
 // measurement is what the runner observed outside the clients.
 type measurement struct {
@@ -110,6 +142,15 @@ type measurement struct {
 	rss                     int64
 	rssErr                  error
 	interrupted             bool
+	target                  int64 // reconnect runs: clients connected when the wait began
+	timedOut                bool  // reconnect runs: --duration passed before all resumed
+}
+
+// progressf prints a progress line to the bench's stderr.
+func (r *runner) progressf(format string, args ...any) {
+	if r.progress != nil {
+		fmt.Fprintf(r.progress, format, args...)
+	}
 }
 
 // launch calls start(0..n-1) at about ramp calls per second (all at once

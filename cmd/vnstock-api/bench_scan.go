@@ -138,6 +138,7 @@ type clientStats struct {
 	serverErrs map[string]int // error messages by code
 	err        error          // why the client ended before the run did
 	hist       *histogram     // measured latencies; nil in idle mode
+	resume     *resumeStats   // reconnect runs only
 	phase      *atomic.Int32
 	measureNow func() int64 // Unix µs; time.Now unless a test injects one
 }

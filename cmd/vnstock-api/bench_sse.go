@@ -19,10 +19,10 @@ var errStreamEnded = errors.New("stream ended by server")
 
 // runSSE is one SSE client: GET the stream, report the connection through
 // connected, then read until ctx ends or the server ends the stream.
-func (r *runner) runSSE(ctx context.Context, st *clientStats, connected func()) {
+func (r *runner) runSSE(ctx context.Context, url string, st *clientStats, connected func()) {
 	rctx, cancel := context.WithCancel(context.WithValue(ctx, bytesKey{}, &st.bytes))
 	defer cancel()
-	req, err := http.NewRequestWithContext(rctx, http.MethodGet, r.url, nil)
+	req, err := http.NewRequestWithContext(rctx, http.MethodGet, url, nil)
 	if err != nil {
 		st.err = err
 		connected()

@@ -16,35 +16,14 @@ const wsReadLimit = 4 << 20
 
 // runWS is one WebSocket client: dial, subscribe, report the connection
 // through connected, then read until ctx ends or the server closes.
-func (r *runner) runWS(ctx context.Context, st *clientStats, connected func()) {
-	dctx, cancel := context.WithTimeout(context.WithValue(ctx, bytesKey{}, &st.bytes), r.cfg.connectTimeout)
-	start := time.Now()
-	c, resp, err := websocket.Dial(dctx, r.url, &websocket.DialOptions{
-		HTTPClient:      r.httpClient,
-		HTTPHeader:      r.header,
-		CompressionMode: websocket.CompressionDisabled,
-	})
-	cancel()
-	st.dialTime = time.Since(start)
+func (r *runner) runWS(ctx context.Context, url string, st *clientStats, connected func()) {
+	c, err := r.dialWS(ctx, url, st, nil)
 	if err != nil {
-		st.err = dialError(err, resp)
+		st.err = err
 		connected()
 		return
 	}
-	c.SetReadLimit(wsReadLimit)
-	// Reads run without a context (no per-frame timer); ending the run
-	// closes the connection, which ends the read.
-	closed := make(chan struct{})
-	stop := context.AfterFunc(ctx, func() {
-		defer close(closed)
-		_ = c.Close(websocket.StatusNormalClosure, "bench done")
-	})
-	defer func() {
-		if !stop() {
-			<-closed
-		}
-		_ = c.CloseNow()
-	}()
+	defer closeWhenDone(ctx, c)()
 	if err := c.Write(ctx, websocket.MessageText, r.subscribe); err != nil {
 		st.err = err
 		connected()
@@ -53,21 +32,60 @@ func (r *runner) runWS(ctx context.Context, st *clientStats, connected func()) {
 	st.connected = true
 	st.alive.Store(true)
 	connected()
-	err = r.readWS(c, st)
+	err = r.readWS(c, st, nil)
 	st.alive.Store(false)
 	if ctx.Err() == nil {
 		st.err = err
 	}
 }
 
-// readWS reads frames until the connection fails.
-func (r *runner) readWS(c *websocket.Conn, st *clientStats) error {
+// dialWS opens one WebSocket connection, counting its bytes into st and
+// recording the handshake time.
+func (r *runner) dialWS(ctx context.Context, url string, st *clientStats, subprotocols []string) (*websocket.Conn, error) {
+	dctx, cancel := context.WithTimeout(context.WithValue(ctx, bytesKey{}, &st.bytes), r.cfg.connectTimeout)
+	defer cancel()
+	start := time.Now()
+	c, resp, err := websocket.Dial(dctx, url, &websocket.DialOptions{
+		HTTPClient:      r.httpClient,
+		HTTPHeader:      r.header,
+		CompressionMode: websocket.CompressionDisabled,
+		Subprotocols:    subprotocols,
+	})
+	st.dialTime = time.Since(start)
+	if err != nil {
+		return nil, dialError(err, resp)
+	}
+	c.SetReadLimit(wsReadLimit)
+	return c, nil
+}
+
+// closeWhenDone closes c with 1000 when ctx ends, which ends a read in
+// progress: reads run without a context (no per-frame timer). The returned
+// function waits for that close, or closes c at once.
+func closeWhenDone(ctx context.Context, c *websocket.Conn) func() {
+	closed := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(closed)
+		_ = c.Close(websocket.StatusNormalClosure, "bench done")
+	})
+	return func() {
+		if !stop() {
+			<-closed
+		}
+		_ = c.CloseNow()
+	}
+}
+
+// readWS reads frames until the connection fails. Each frame goes to
+// handle, or to st.frame when handle is nil; an error from handle ends the
+// read.
+func (r *runner) readWS(c *websocket.Conn, st *clientStats, handle func([]byte) error) error {
 	for {
 		_, rd, err := c.Reader(context.Background())
 		if err != nil {
 			return err
 		}
-		if r.cfg.idle {
+		if r.cfg.idle && handle == nil {
 			if _, err := io.Copy(io.Discard, rd); err != nil {
 				return err
 			}
@@ -76,7 +94,11 @@ func (r *runner) readWS(c *websocket.Conn, st *clientStats) error {
 		bp := r.bufs.Get().(*[]byte)
 		buf, err := readFrame(rd, (*bp)[:0])
 		if err == nil {
-			st.frame(buf)
+			if handle == nil {
+				st.frame(buf)
+			} else {
+				err = handle(buf)
+			}
 		}
 		if cap(buf) <= 1<<20 {
 			*bp = buf[:0]
