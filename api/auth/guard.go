@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -32,6 +33,16 @@ type Guard struct {
 	Usage   *Usage // may be nil
 	Logger  *slog.Logger
 	Now     func() time.Time
+
+	open sync.Map // stream class -> *atomic.Int64 of streams open now
+}
+
+// Open returns how many streams of class are open now.
+func (g *Guard) Open(class string) int64 {
+	if v, ok := g.open.Load(class); ok {
+		return v.(*atomic.Int64).Load()
+	}
+	return 0
 }
 
 type principalKey struct{}
@@ -139,6 +150,10 @@ func (g *Guard) stream(w http.ResponseWriter, r *http.Request, p Principal, rt R
 		return
 	}
 	defer release()
+	v, _ := g.open.LoadOrStore(rt.Class, new(atomic.Int64))
+	open := v.(*atomic.Int64)
+	open.Add(1)
+	defer open.Add(-1)
 	c := &StreamCounter{}
 	start := g.now()
 	next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), counterKey{}, c)))

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -26,6 +27,13 @@ type scaleOut struct {
 	broker *redisbroker.Broker
 	log    *slog.Logger
 	hub    atomic.Pointer[hub.Hub] // where broker state changes are published
+	leads  sync.Map                // feed name -> *atomic.Bool: this instance leads it now
+}
+
+// leading reports whether this instance runs feed name now (metrics).
+func (so *scaleOut) leading(name string) bool {
+	v, ok := so.leads.Load(name)
+	return ok && v.(*atomic.Bool).Load()
 }
 
 // newScaleOut connects nothing yet (the hub starts the broker); it returns
@@ -91,8 +99,11 @@ func (so *scaleOut) runFeed(ctx context.Context, f feeds.Feed, pub feeds.Publish
 	if err != nil {
 		return err
 	}
+	lead, _ := so.leads.LoadOrStore(f.Name(), new(atomic.Bool))
 	return l.Run(ctx, func(ctx context.Context) error {
 		so.log.Info("leading feed", "source", f.Name())
+		lead.(*atomic.Bool).Store(true)
+		defer lead.(*atomic.Bool).Store(false)
 		defer so.log.Info("no longer leading feed", "source", f.Name())
 		return f.Run(ctx, pub)
 	})

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vnstock-api/vnstock-api/api"
+	"github.com/vnstock-api/vnstock-api/api/auth"
 	"github.com/vnstock-api/vnstock-api/api/live"
 	"github.com/vnstock-api/vnstock-api/api/rest"
 	"github.com/vnstock-api/vnstock-api/api/sse"
@@ -120,6 +121,10 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger) (*server, erro
 		return nil, err
 	}
 	s.prot.Metrics.RegisterHub(h.Stats)
+	for _, tr := range []string{auth.ClassWS, auth.ClassSSE} {
+		s.prot.Metrics.GaugeFunc("vnstock_connections", "Stream connections open now, by transport.",
+			map[string]string{"transport": tr}, func() float64 { return float64(s.prot.Guard.Open(tr)) })
+	}
 	if s.query, err = newQueryHalf(cfg, s.store, h, s.prot, s.cacheRedis(), log); err != nil {
 		s.closeStore()
 		return nil, err
@@ -227,12 +232,18 @@ func (s *server) shutdown(stopFeeds func(), wg *sync.WaitGroup) {
 }
 
 // hubPublisher adapts the hub to feeds.Publisher.
-type hubPublisher struct{ h *hub.Hub }
+type hubPublisher struct {
+	h       *hub.Hub
+	observe func(time.Duration, error) // broker hand-off time and errors
+}
 
 // Publish does not wait for the event's seq: with Redis a feed publishes at
 // its own pace and the broker batches (the memory broker is as before).
 func (p hubPublisher) Publish(ctx context.Context, topic string, payload []byte, ts int64) error {
-	return p.h.PublishAsync(ctx, topic, payload, ts)
+	t0 := time.Now()
+	err := p.h.PublishAsync(ctx, topic, payload, ts)
+	p.observe(time.Since(t0), err)
+	return err
 }
 
 func (s *server) startFeeds(ctx context.Context, wg *sync.WaitGroup) error {
@@ -244,6 +255,13 @@ func (s *server) startFeeds(ctx context.Context, wg *sync.WaitGroup) error {
 		if f == nil {
 			continue
 		}
+		s.prot.Metrics.GaugeFunc("vnstock_feed_leader", "1 while this instance runs the feed (holds its lease with Redis).",
+			map[string]string{"source": f.Name()}, func() float64 {
+				if s.redis == nil || s.redis.leading(f.Name()) {
+					return 1
+				}
+				return 0
+			})
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -251,7 +269,7 @@ func (s *server) startFeeds(ctx context.Context, wg *sync.WaitGroup) error {
 			if s.redis != nil {
 				run = func(ctx context.Context, pub feeds.Publisher) error { return s.redis.runFeed(ctx, f, pub) }
 			}
-			if err := run(ctx, hubPublisher{s.hub}); err != nil && !errors.Is(err, context.Canceled) {
+			if err := run(ctx, hubPublisher{s.hub, s.prot.Metrics.ObservePublish}); err != nil && !errors.Is(err, context.Canceled) {
 				s.log.Error("feed stopped", "source", f.Name(), "err", err)
 			}
 		}()
