@@ -151,6 +151,40 @@ func TestConflationKeepsLatestPerTopic(t *testing.T) {
 	}
 }
 
+func TestSubscriberMaxTopics(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h, _ := newTestHub(t, Config{MaxTopics: 4}, MemoryConfig{})
+	for _, tc := range []struct {
+		name string
+		set  int
+		want int // topics held before too_many_topics
+	}{
+		{"below the hub's", 2, 2},
+		{"above the hub's", 10, 4},
+		{"unset", 0, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := h.NewSubscriber()
+			defer s.Close(ctx)
+			s.SetMaxTopics(tc.set)
+			if s.MaxTopics() != tc.want {
+				t.Fatalf("MaxTopics() = %d, want %d", s.MaxTopics(), tc.want)
+			}
+			for i := range tc.want + 1 {
+				s.Subscribe(ctx, SubscribeRequest{Topics: []string{fmt.Sprintf("quote:S%d", i)}})
+			}
+			got := collect(t, s, func(m []msg) bool { return len(m) >= tc.want+1 })
+			if n := count(got, "ack"); n != tc.want {
+				t.Fatalf("%d acks, want %d: %+v", n, tc.want, got)
+			}
+			if last := got[tc.want]; last.Type != "error" || last.Code != "too_many_topics" {
+				t.Fatalf("subscribe %d got %+v, want too_many_topics", tc.want+1, last)
+			}
+		})
+	}
+}
+
 func TestUnsubscribeAndLimits(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

@@ -49,8 +49,9 @@ func (s *Subscriber) Subscribe(ctx context.Context, req SubscribeRequest) {
 
 // plan validates and expands the requested topics.
 func (s *Subscriber) plan(req SubscribeRequest) (plan, error) {
-	if len(req.Topics) > s.h.cfg.MaxTopics {
-		return plan{}, fmt.Errorf("request lists %d topics, more than the limit of %d", len(req.Topics), s.h.cfg.MaxTopics)
+	limit := s.MaxTopics()
+	if len(req.Topics) > limit {
+		return plan{}, fmt.Errorf("request lists %d topics, more than the limit of %d", len(req.Topics), limit)
 	}
 	p := plan{added: map[string][]string{}}
 	seenMem := map[string]bool{}
@@ -76,8 +77,8 @@ func (s *Subscriber) plan(req SubscribeRequest) (plan, error) {
 				total++
 			}
 		}
-		if total > s.h.cfg.MaxTopics {
-			return plan{}, fmt.Errorf("request would hold %d topics, more than the limit of %d", total, s.h.cfg.MaxTopics)
+		if total > limit {
+			return plan{}, fmt.Errorf("request would hold %d topics, more than the limit of %d", total, limit)
 		}
 	}
 	return p, nil

@@ -56,8 +56,9 @@ type Subscriber struct {
 	closed      bool
 
 	// Owned by the subscribing goroutine; the registry itself is Hub.topics.
-	members  map[string]int      // member topic → number of requests naming it
-	requests map[string][]string // topic as requested → its member topics
+	members   map[string]int      // member topic → number of requests naming it
+	requests  map[string][]string // topic as requested → its member topics
+	maxTopics int                 // this subscriber's own cap; 0 means the hub's
 }
 
 // NewSubscriber registers a new subscriber with no topics.
@@ -70,6 +71,19 @@ func (h *Hub) NewSubscriber() *Subscriber {
 		members:  map[string]int{},
 		requests: map[string][]string{},
 	}
+}
+
+// SetMaxTopics lowers the topics this subscriber may hold below the hub's
+// MaxTopics (a client's plan); n <= 0, or above the hub's limit, keeps the
+// hub's. Call it before the first Subscribe, from the subscribing goroutine.
+func (s *Subscriber) SetMaxTopics(n int) { s.maxTopics = n }
+
+// MaxTopics returns the topics this subscriber may hold.
+func (s *Subscriber) MaxTopics() int {
+	if s.maxTopics > 0 && s.maxTopics < s.h.cfg.MaxTopics {
+		return s.maxTopics
+	}
+	return s.h.cfg.MaxTopics
 }
 
 // ID is unique within the hub.

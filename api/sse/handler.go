@@ -24,7 +24,11 @@ type Config struct {
 	Stream    live.Config   // heartbeat, write timeout, batching
 	Retry     time.Duration // the reconnection delay announced first; default 2 s
 	MaxTopics int           // topics in one request; default 1,024
-	Logger    *slog.Logger
+	// Limits, when set, returns the client's own limits from the request
+	// context (its API key's plan): a maxTopics > 0 lowers MaxTopics for
+	// that stream. (SSE has no client messages: the rate is ignored.)
+	Limits func(ctx context.Context) (maxTopics int, messagesPerS float64)
+	Logger *slog.Logger
 }
 
 func (c Config) withDefaults() Config {
@@ -78,7 +82,8 @@ func (h *Handler) Shutdown() {
 
 // ServeHTTP streams events until the client leaves or the server stops.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	topics, since, err := h.parseRequest(r)
+	maxTopics := h.maxTopics(r.Context())
+	topics, since, err := h.parseRequest(r, maxTopics)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err)
 		return
@@ -92,6 +97,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer h.track(&cancel, false)
 
 	sub := h.hub.NewSubscriber()
+	sub.SetMaxTopics(maxTopics) // a group's members count too
 	defer sub.Close(context.WithoutCancel(ctx))
 	st := &stream{h: h, w: w, rc: http.NewResponseController(w)}
 	hdr := w.Header()
@@ -108,6 +114,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		err = cause
 	}
 	st.finish(err)
+}
+
+// maxTopics is one stream's topic cap: the configured one, lowered by the
+// client's plan when Config.Limits says.
+func (h *Handler) maxTopics(ctx context.Context) int {
+	if h.cfg.Limits == nil {
+		return h.cfg.MaxTopics
+	}
+	if t, _ := h.cfg.Limits(ctx); t > 0 && t < h.cfg.MaxTopics {
+		return t
+	}
+	return h.cfg.MaxTopics
 }
 
 func (h *Handler) track(cancel *context.CancelCauseFunc, add bool) bool {
@@ -134,7 +152,7 @@ func (e *requestError) Error() string { return e.msg }
 // parseRequest reads topics and the resume point: Last-Event-ID wins over
 // ?since=. A request with no valid topic at all is refused; invalid ones in a
 // partly valid request become error events inside the stream.
-func (h *Handler) parseRequest(r *http.Request) ([]string, *uint64, error) {
+func (h *Handler) parseRequest(r *http.Request, maxTopics int) ([]string, *uint64, error) {
 	q := r.URL.Query()
 	var topics []string
 	for _, v := range q["topics"] {
@@ -147,8 +165,8 @@ func (h *Handler) parseRequest(r *http.Request) ([]string, *uint64, error) {
 	if len(topics) == 0 {
 		return nil, nil, &requestError{"invalid_argument", "topics", "topics: give at least one topic, e.g. ?topics=quote:VNM,trade:VNM"}
 	}
-	if len(topics) > h.cfg.MaxTopics {
-		return nil, nil, &requestError{"invalid_argument", "topics", "topics: at most " + strconv.Itoa(h.cfg.MaxTopics) + " topics"}
+	if len(topics) > maxTopics {
+		return nil, nil, &requestError{"invalid_argument", "topics", "topics: at most " + strconv.Itoa(maxTopics) + " topics"}
 	}
 	valid := 0
 	var firstErr error

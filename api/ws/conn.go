@@ -30,6 +30,9 @@ type conn struct {
 	sub *hub.Subscriber
 	id  string
 
+	maxTopics int     // announced in welcome; the subscriber enforces it
+	msgRate   float64 // client messages per second
+
 	cancel       context.CancelCauseFunc
 	lastActivity atomic.Int64 // Unix ns of the last client frame or pong
 	lastPing     atomic.Int64 // Unix ns of the last ping sent
@@ -46,7 +49,7 @@ func (cn *conn) run(parent context.Context) {
 	now := time.Now().UnixNano()
 	cn.lastActivity.Store(now)
 	cn.lastPing.Store(now)
-	cn.sub.Push("welcome", cn.h.welcomeLine(cn.id))
+	cn.sub.Push("welcome", cn.h.welcomeLine(cn.id, cn.maxTopics, cn.msgRate))
 
 	readDone := make(chan struct{})
 	go func() {
@@ -158,7 +161,7 @@ func (cn *conn) checkAlive(ctx context.Context, now time.Time) error {
 // readLoop handles client messages until the connection fails or a protocol
 // violation ends it (then it cancels the connection with a close code).
 func (cn *conn) readLoop(ctx context.Context) {
-	limiter := newLimiter(cn.h.cfg.MessageRate)
+	limiter := newLimiter(cn.msgRate)
 	// A cancelled read context makes the library close with 1008; closing the
 	// connection is what ends this loop instead, so the close code is ours.
 	readCtx := context.WithoutCancel(ctx)
@@ -185,7 +188,7 @@ func (cn *conn) readLoop(ctx context.Context) {
 		}
 		if !limiter.Allow() {
 			cn.fatal(&closeError{CodeRateLimited, "rate limited"}, "rate_limited",
-				fmt.Sprintf("at most %g client messages per second", cn.h.cfg.MessageRate))
+				fmt.Sprintf("at most %g client messages per second", cn.msgRate))
 			return
 		}
 		if !cn.handle(ctx, msg) {

@@ -34,10 +34,14 @@ type Config struct {
 	Stream          live.Config // heartbeat, write timeout, batching
 	MaxMessageBytes int64       // largest client frame; default 64 KiB
 	MessageRate     float64     // client messages per second; default 20
-	MaxTopics       int         // announced in welcome; enforce it in the hub
+	MaxTopics       int         // per connection (the hub's MaxTopics still caps it); default 1,024
 	QueueBytes      int         // announced in welcome; enforce it in the hub
 	OriginPatterns  []string    // cross-origin hosts allowed (coder/websocket patterns)
-	Logger          *slog.Logger
+	// Limits, when set, returns the client's own limits from the request
+	// context (its API key's plan); a value <= 0 keeps the configured one.
+	// maxTopics only ever lowers MaxTopics; messagesPerS replaces MessageRate.
+	Limits func(ctx context.Context) (maxTopics int, messagesPerS float64)
+	Logger *slog.Logger
 }
 
 func (c Config) withDefaults() Config {
@@ -126,7 +130,27 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// limit so that it can close with 4400 rather than 1009.
 	c.SetReadLimit(h.cfg.MaxMessageBytes + 1)
 	conn := &conn{h: h, c: c, sub: h.hub.NewSubscriber(), id: newSessionID()}
+	conn.maxTopics, conn.msgRate = h.limits(r.Context())
+	conn.sub.SetMaxTopics(conn.maxTopics)
+	conn.maxTopics = conn.sub.MaxTopics() // the hub's own limit may be lower still
 	conn.run(r.Context())
+}
+
+// limits returns one connection's topic cap and client message rate: the
+// configured ones, narrowed by the client's plan when Config.Limits says.
+func (h *Handler) limits(ctx context.Context) (int, float64) {
+	topics, msgRate := h.cfg.MaxTopics, h.cfg.MessageRate
+	if h.cfg.Limits == nil {
+		return topics, msgRate
+	}
+	t, m := h.cfg.Limits(ctx)
+	if t > 0 && t < topics {
+		topics = t
+	}
+	if m > 0 {
+		msgRate = m
+	}
+	return topics, msgRate
 }
 
 func newSessionID() string {
@@ -135,8 +159,9 @@ func newSessionID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// welcomeLine is the first message of every connection.
-func (h *Handler) welcomeLine(session string) []byte {
+// welcomeLine is the first message of every connection; it announces the
+// connection's effective limits.
+func (h *Handler) welcomeLine(session string, maxTopics int, msgRate float64) []byte {
 	b := append([]byte(nil), `{"type":"welcome","session":"`...)
 	b = append(b, session...)
 	b = append(b, `","epoch":"`...)
@@ -146,9 +171,11 @@ func (h *Handler) welcomeLine(session string) []byte {
 	b = append(b, `,"heartbeat_ms":`...)
 	b = strconv.AppendInt(b, h.cfg.Stream.Heartbeat.Milliseconds(), 10)
 	b = append(b, `,"limits":{"topics":`...)
-	b = strconv.AppendInt(b, int64(h.cfg.MaxTopics), 10)
+	b = strconv.AppendInt(b, int64(maxTopics), 10)
 	b = append(b, `,"queue_bytes":`...)
 	b = strconv.AppendInt(b, int64(h.cfg.QueueBytes), 10)
+	b = append(b, `,"messages_per_s":`...)
+	b = strconv.AppendFloat(b, msgRate, 'f', -1, 64)
 	return append(b, "}}"...)
 }
 

@@ -48,19 +48,19 @@ func newEnv(t *testing.T, hc hub.Config, wc Config) *env {
 }
 
 type message struct {
-	Type      string          `json:"type"`
-	ID        json.RawMessage `json:"id"`
-	Topic     string          `json:"topic"`
-	Topics    []string        `json:"topics"`
-	Seq       uint64          `json:"seq"`
-	TS        int64           `json:"ts"`
-	Data      json.RawMessage `json:"data"`
-	Code      string          `json:"code"`
-	Message   string          `json:"message"`
-	Complete  bool            `json:"complete"`
-	Epoch     string          `json:"epoch"`
-	Heartbeat int64           `json:"heartbeat_ms"`
-	Limits    map[string]int  `json:"limits"`
+	Type      string             `json:"type"`
+	ID        json.RawMessage    `json:"id"`
+	Topic     string             `json:"topic"`
+	Topics    []string           `json:"topics"`
+	Seq       uint64             `json:"seq"`
+	TS        int64              `json:"ts"`
+	Data      json.RawMessage    `json:"data"`
+	Code      string             `json:"code"`
+	Message   string             `json:"message"`
+	Complete  bool               `json:"complete"`
+	Epoch     string             `json:"epoch"`
+	Heartbeat int64              `json:"heartbeat_ms"`
+	Limits    map[string]float64 `json:"limits"`
 }
 
 type client struct {
