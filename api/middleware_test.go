@@ -2,10 +2,12 @@ package api
 
 import (
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -113,4 +115,47 @@ func TestPerIPListener(t *testing.T) {
 	for _, c := range clients {
 		c.Close()
 	}
+}
+
+func TestRequestIDInLogs(t *testing.T) {
+	t.Parallel()
+	var buf strings.Builder
+	var mu sync.Mutex
+	log := slog.New(LogHandler{slog.NewJSONHandler(&lockedWriter{w: &buf, mu: &mu}, nil)})
+	h := RequestID(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		log.InfoContext(r.Context(), "inside", "k", 1)
+		log.With("a", 2).WarnContext(r.Context(), "with attrs")
+	}))
+	for _, tc := range []struct{ given, want string }{
+		{"abc-123", "abc-123"},
+		{"bad id with spaces", ""},
+		{strings.Repeat("x", 65), ""},
+		{"", ""},
+	} {
+		buf.Reset()
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		if tc.given != "" {
+			r.Header.Set("X-Request-ID", tc.given)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		id := w.Header().Get("X-Request-ID")
+		if tc.want != "" && id != tc.want || tc.want == "" && (id == tc.given || len(id) != 16) {
+			t.Fatalf("given %q: id %q", tc.given, id)
+		}
+		if got := strings.Count(buf.String(), `"request_id":"`+id+`"`); got != 2 {
+			t.Fatalf("given %q: %d log lines carry the id:\n%s", tc.given, got, buf.String())
+		}
+	}
+}
+
+type lockedWriter struct {
+	w  *strings.Builder
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
 }

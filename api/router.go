@@ -61,7 +61,7 @@ func NewRouter(d Deps) http.Handler {
 	if maxBody <= 0 {
 		maxBody = 1 << 20
 	}
-	return recoverer(d.Logger, SecurityHeaders(CORS(d.CORSOrigins, LimitBody(maxBody, newMux(d)))))
+	return RequestID(recoverer(d.Logger, SecurityHeaders(CORS(d.CORSOrigins, LimitBody(maxBody, newMux(d))))))
 }
 
 // newMux mounts every route of d.
@@ -204,7 +204,7 @@ func recoverer(log *slog.Logger, next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				log.Error("handler panic", "path", r.URL.Path, "panic", v)
+				log.ErrorContext(r.Context(), "handler panic", "path", r.URL.Path, "panic", v)
 				writeError(w, http.StatusInternalServerError, "internal", "internal error", "")
 			}
 		}()

@@ -122,7 +122,7 @@ func (s *Service) loadBars(ctx context.Context, q market.Query) (Answer, time.Du
 		if !upstreamFailure(upErr) || len(bars) == 0 {
 			return Answer{}, 0, upstreamError(q, upErr)
 		}
-		s.log.Warn("upstream failed, serving stored bars", "symbol", q.Symbol, "interval", q.Interval, "err", upErr)
+		s.log.WarnContext(ctx, "upstream failed, serving stored bars", "symbol", q.Symbol, "interval", q.Interval, "err", upErr)
 		a.Stale = true
 	}
 	if a.Source == "" && len(bars) > 0 {

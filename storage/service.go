@@ -169,7 +169,7 @@ func (s *Service) fromCache(ctx context.Context, key string) (Answer, bool) {
 	}
 	b, ok, err := s.cache.Get(ctx, key)
 	if err != nil {
-		s.log.Warn("cache get failed", "key", key, "err", err)
+		s.log.WarnContext(ctx, "cache get failed", "key", key, "err", err)
 		return Answer{}, false
 	}
 	if !ok {
@@ -180,7 +180,7 @@ func (s *Service) fromCache(ctx context.Context, key string) (Answer, bool) {
 	}
 	a, err := decodeAnswer(b)
 	if err != nil {
-		s.log.Warn("cached answer unreadable", "key", key, "err", err)
+		s.log.WarnContext(ctx, "cached answer unreadable", "key", key, "err", err)
 		return Answer{}, false
 	}
 	a.Cached = true
@@ -207,7 +207,7 @@ func (s *Service) toCache(ctx context.Context, key string, a Answer, ttl time.Du
 		err = s.cache.Set(ctx, key, b, ttl)
 	}
 	if err != nil {
-		s.log.Warn("cache set failed", "key", key, "err", err)
+		s.log.WarnContext(ctx, "cache set failed", "key", key, "err", err)
 	}
 }
 
@@ -219,7 +219,7 @@ func (s *Service) loadDoc(ctx context.Context, q market.Query) (Answer, time.Dur
 	doc, err := s.store.Doc(ctx, q.Capability, key)
 	have := err == nil
 	if err != nil && !errors.Is(err, market.ErrNotFound) {
-		s.log.Warn("storage read failed", "capability", q.Capability, "key", key, "err", err)
+		s.log.WarnContext(ctx, "storage read failed", "capability", q.Capability, "key", key, "err", err)
 	}
 	if have {
 		if age := s.now().Sub(doc.FetchedAt); age < ttl {
@@ -233,7 +233,7 @@ func (s *Service) loadDoc(ctx context.Context, q market.Query) (Answer, time.Dur
 	if err != nil {
 		if have && upstreamFailure(err) {
 			if old, derr := decodeResult(doc.Body); derr == nil {
-				s.log.Warn("upstream failed, serving stale", "capability", q.Capability, "key", key, "err", err)
+				s.log.WarnContext(ctx, "upstream failed, serving stale", "capability", q.Capability, "key", key, "err", err)
 				return Answer{Result: old, Stale: true}, ttl, nil
 			}
 		}
@@ -245,7 +245,7 @@ func (s *Service) loadDoc(ctx context.Context, q market.Query) (Answer, time.Dur
 		err = s.store.PutDoc(ctx, Doc{Kind: q.Capability, Key: key, Symbol: q.Symbol, Source: res.Source, FetchedAt: res.FetchedAt, Body: body})
 	}
 	if err != nil {
-		s.log.Warn("storage write failed", "capability", q.Capability, "key", key, "err", err)
+		s.log.WarnContext(ctx, "storage write failed", "capability", q.Capability, "key", key, "err", err)
 	}
 	return Answer{Result: res}, ttl, nil
 }

@@ -101,7 +101,7 @@ func startBinary(t testing.TB, addr, dataDir string, extra ...string) *proc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	args := append([]string{"serve", "--addr", addr, "--feeds", "sim", "--shutdown-timeout", "2s"}, extra...)
+	args := append([]string{"serve", "--log-format", "text", "--addr", addr, "--feeds", "sim", "--shutdown-timeout", "2s"}, extra...)
 	p := &proc{cmd: exec.Command(bin, args...), done: make(chan struct{})}
 	p.cmd.Env = binaryEnv(dataDir)
 	stderr, err := p.cmd.StderrPipe()

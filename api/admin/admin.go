@@ -89,7 +89,7 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.Logger.Info("api key created", "key_id", k.ID, "prefix", k.Prefix, "scopes", k.Scopes)
+	h.Logger.InfoContext(r.Context(), "api key created", "key_id", k.ID, "prefix", k.Prefix, "scopes", k.Scopes)
 	return writeJSON(w, http.StatusCreated, map[string]any{"data": view(k, plain)})
 }
 
@@ -111,7 +111,7 @@ func (h *Handler) revoke(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.forget()
-	h.Logger.Info("api key revoked", "key_id", k.ID, "prefix", k.Prefix)
+	h.Logger.InfoContext(r.Context(), "api key revoked", "key_id", k.ID, "prefix", k.Prefix)
 	return writeJSON(w, http.StatusOK, map[string]any{"data": view(k, "")})
 }
 
@@ -136,7 +136,7 @@ func (h *Handler) rotate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.forget()
-	h.Logger.Info("api key rotated", "old_key_id", mux.Vars(r)["id"], "key_id", k.ID, "grace", grace)
+	h.Logger.InfoContext(r.Context(), "api key rotated", "old_key_id", mux.Vars(r)["id"], "key_id", k.ID, "grace", grace)
 	return writeJSON(w, http.StatusCreated, map[string]any{"data": view(k, plain)})
 }
 
@@ -155,7 +155,7 @@ func (h *Handler) usage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if h.Flush != nil {
 		if err := h.Flush(r.Context()); err != nil {
-			h.Logger.Warn("usage flush before read", "err", err)
+			h.Logger.WarnContext(r.Context(), "usage flush before read", "err", err)
 		}
 	}
 	rows, err := h.Usage.Usage(r.Context(), q.Get("key"), from, to)
@@ -200,7 +200,7 @@ func (h *Handler) handle(f func(http.ResponseWriter, *http.Request) error) http.
 		case errors.Is(err, market.ErrNotFound):
 			writeErr(w, http.StatusNotFound, "not_found", "no such key", "id")
 		default:
-			h.Logger.Error("admin request failed", "path", r.URL.Path, "err", err)
+			h.Logger.ErrorContext(r.Context(), "admin request failed", "path", r.URL.Path, "err", err)
 			writeErr(w, http.StatusInternalServerError, "internal", "internal error", "")
 		}
 	}

@@ -122,7 +122,7 @@ func (g *Guard) limit(w http.ResponseWriter, r *http.Request, p Principal) bool 
 	d, err := g.Limiter.Allow(r.Context(), p.Subject, Limit{RPS: p.Plan.RPS, Burst: p.Plan.Burst, Daily: p.Plan.DailyQuota})
 	if err != nil {
 		// A limiter outage must not take the API down: allow, and say so.
-		g.Logger.Warn("rate limiter unavailable; request allowed", "err", err)
+		g.Logger.WarnContext(r.Context(), "rate limiter unavailable; request allowed", "err", err)
 		return true
 	}
 	h := w.Header()
@@ -173,7 +173,7 @@ func (g *Guard) now() time.Time {
 func (g *Guard) refuse(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *Error
 	if !errors.As(err, &ae) {
-		g.Logger.Error("authenticate", "err", err, "path", r.URL.Path)
+		g.Logger.ErrorContext(r.Context(), "authenticate", "err", err, "path", r.URL.Path)
 		ae = &Error{http.StatusServiceUnavailable, "unavailable", "authentication is unavailable; retry shortly"}
 	}
 	if ae.Status == http.StatusUnauthorized {

@@ -66,12 +66,12 @@ func (h *Handler) presentError(ctx context.Context, err error) *gqlerror.Error {
 	case code == "" && errors.Is(cause, context.Canceled):
 		code = CodeUpstreamUnavailable
 	case code == "":
-		h.cfg.Logger.Error("graphql internal error", "path", gerr.Path.String(), "err", cause)
+		h.cfg.Logger.ErrorContext(ctx, "graphql internal error", "path", gerr.Path.String(), "err", cause)
 		gerr.Message = "internal error"
 		code = CodeInternal
 	case code == CodeUpstreamUnavailable:
 		// The upstream's error text names hosts and addresses: log it only.
-		h.cfg.Logger.Warn("graphql upstream failure", "path", gerr.Path.String(), "err", cause)
+		h.cfg.Logger.WarnContext(ctx, "graphql upstream failure", "path", gerr.Path.String(), "err", cause)
 		gerr.Message = "the upstream sources are unavailable and nothing is stored for this request; retry later"
 	}
 	if gerr.Extensions == nil {

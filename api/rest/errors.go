@@ -42,12 +42,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	switch {
 	case status == http.StatusInternalServerError:
-		s.log.Error("request failed", "path", r.URL.Path, "err", err)
+		s.log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "err", err)
 		msg = "internal error"
 	case status >= 500:
 		// Upstream failures stay in the log: their text names hosts and
 		// addresses a client has no use for.
-		s.log.Warn("upstream failed", "path", r.URL.Path, "code", code, "err", err)
+		s.log.WarnContext(r.Context(), "upstream failed", "path", r.URL.Path, "code", code, "err", err)
 		msg = upstreamMessage(code)
 	}
 	if status == http.StatusServiceUnavailable {

@@ -154,7 +154,7 @@ type server struct{ base string }
 // embedded store in dir.
 func startServer(t *testing.T, bin, dir string, upstreams map[string]string) *server {
 	t.Helper()
-	p := e2etest.Start(t, withEnv(upstreams), bin, "serve", "--addr", "127.0.0.1:0", "--feeds", "", "--auth", "off",
+	p := e2etest.Start(t, withEnv(upstreams), bin, "serve", "--log-format", "text", "--addr", "127.0.0.1:0", "--feeds", "", "--auth", "off",
 		"--data-dir", filepath.Join(dir, "server-data"), "--log-format", "text")
 	m := p.WaitFor(t, regexp.MustCompile(`msg=listening addr=(\S+)`), 30*time.Second)
 	return &server{base: "http://" + m[1]}

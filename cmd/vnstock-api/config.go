@@ -58,7 +58,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	sockBuf := fs.String("socket-write-buffer", env("VNSTOCK_SOCKET_WRITE_BUFFER", "131072"), "kernel send buffer per connection; small keeps slow clients' data in the hub, where it conflates (VNSTOCK_SOCKET_WRITE_BUFFER)")
 	topics := fs.String("max-topics", env("VNSTOCK_MAX_TOPICS", "1024"), "topics per connection (VNSTOCK_MAX_TOPICS)")
 	noWild := fs.Bool("no-wildcards", env("VNSTOCK_NO_WILDCARDS", "") == "1", "refuse quote:* style topics (VNSTOCK_NO_WILDCARDS=1)")
-	logFormat := fs.String("log-format", env("VNSTOCK_LOG_FORMAT", "text"), "text or json (VNSTOCK_LOG_FORMAT)")
+	logFormat := fs.String("log-format", env("VNSTOCK_LOG_FORMAT", "auto"), "auto (text on a terminal, else JSON), text or json (VNSTOCK_LOG_FORMAT)")
 	logLevel := fs.String("log-level", env("VNSTOCK_LOG_LEVEL", "info"), "debug, info, warn, error (VNSTOCK_LOG_LEVEL)")
 	finishQuery := queryFlags(fs, env)
 	finishRedis := redisFlags(fs, env)
@@ -125,7 +125,7 @@ func (c Config) validate() error {
 		{c.QueueBytes >= 4096, "queue-bytes: must be at least 4096"},
 		{c.SocketBuffer == 0 || c.SocketBuffer >= 4096, "socket-write-buffer: must be 0 (kernel default) or at least 4096"},
 		{c.MaxTopics >= 1 && c.MaxTopics <= 100_000, "max-topics: must be in [1, 100000]"},
-		{c.LogFormat == "text" || c.LogFormat == "json", "log-format: must be text or json"},
+		{c.LogFormat == "auto" || c.LogFormat == "text" || c.LogFormat == "json", "log-format: must be auto, text or json"},
 	}
 	for _, ch := range checks {
 		if !ch.ok {

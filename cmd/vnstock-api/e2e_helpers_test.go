@@ -58,7 +58,7 @@ func startProc(t *testing.T, env []string, args ...string) *proc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &proc{t: t, cmd: exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...), done: make(chan error, 1)}
+	p := &proc{t: t, cmd: exec.Command(bin, append([]string{"serve", "--log-format", "text", "--addr", "127.0.0.1:0"}, args...)...), done: make(chan error, 1)}
 	p.cmd.Env = append(os.Environ(), env...)
 	outPipe, _ := p.cmd.StdoutPipe()
 	errPipe, _ := p.cmd.StderrPipe()

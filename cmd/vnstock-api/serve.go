@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -79,12 +80,27 @@ func (l sendBufferListener) Accept() (net.Conn, error) {
 	return c, err
 }
 
+// newLogger builds the process's one logger: JSON (text on a terminal, or
+// when asked), with the request id of the request a line was logged for.
 func newLogger(cfg Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
-	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+	format := cfg.LogFormat
+	if format == "auto" {
+		format = "json"
+		if f, ok := w.(*os.File); ok && isTerminal(f) {
+			format = "text"
+		}
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	if format == "json" {
+		return slog.New(api.LogHandler{Handler: slog.NewJSONHandler(w, opts)})
+	}
+	return slog.New(api.LogHandler{Handler: slog.NewTextHandler(w, opts)})
+}
+
+// isTerminal reports whether f is a character device (a terminal).
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 func newServer(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
@@ -133,8 +149,8 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger) (*server, erro
 	wsStream, sseStream := stream, stream
 	wsStream.OnWrite, sseStream.OnWrite = s.prot.OnWrite("ws"), s.prot.OnWrite("sse")
 	s.ws = ws.New(ws.Config{Stream: wsStream, MaxTopics: cfg.MaxTopics, QueueBytes: cfg.QueueBytes,
-		OriginPatterns: cfg.WSOrigins, Logger: log}, h)
-	s.sse = sse.New(sse.Config{Stream: sseStream, MaxTopics: cfg.MaxTopics, Logger: log}, h)
+		OriginPatterns: cfg.WSOrigins, Limits: auth.StreamLimits, Logger: log}, h)
+	s.sse = sse.New(sse.Config{Stream: sseStream, MaxTopics: cfg.MaxTopics, Limits: auth.StreamLimits, Logger: log}, h)
 	s.http = &http.Server{
 		Handler: api.NewRouter(api.Deps{
 			WS: s.ws, SSE: s.sse, Web: web.Handler(), Snapshot: h, Ready: s.ready, Degraded: degraded, Logger: log,
@@ -301,9 +317,7 @@ func (s *server) newFeed(name string) (feeds.Feed, error) {
 		}, s.log)
 		return s.chain, nil
 	case "replay":
-		return feeds.NewReplay(feeds.ReplayConfig{
-			Path: s.cfg.ReplayFile, Speed: s.cfg.ReplaySpeed, Loop: true, Logger: s.log,
-		})
+		return s.newReplayFeed()
 	}
 	return nil, fmt.Errorf("unknown feed %q", name)
 }
