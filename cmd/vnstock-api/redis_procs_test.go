@@ -90,7 +90,7 @@ var listeningAddr = regexp.MustCompile(`msg=listening addr=(\S+)`)
 // Redis at redisURL, and waits until it listens.
 func startServe(t *testing.T, bin, name, redisURL, prefix string, extra ...string) *serveProc {
 	t.Helper()
-	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--auth", "off", "--data-dir", t.TempDir(),
+	args := append([]string{"serve", "--log-format", "text", "--addr", "127.0.0.1:0", "--auth", "off", "--data-dir", t.TempDir(),
 		"--redis-url", redisURL, "--redis-prefix", prefix, "--feeds", "sim", "--sim-rate", "200", "--log-level", "info",
 		"--shutdown-timeout", "3s", "--heartbeat", "1s"}, extra...)
 	p := &serveProc{name: name, cmd: exec.Command(bin, args...), exited: make(chan struct{})}
