@@ -34,8 +34,12 @@ type PollerConfig struct {
 	Exchanges []market.Exchange // whose phases gate polling; default HOSE, HNX, UPCOM
 	AlwaysOn  bool              // poll around the clock (VNSTOCK_SESSION=always)
 	Intervals []market.Interval // bar topics; default market.LiveIntervals
-	Now       func() time.Time  // calendar clock; default time.Now (it must move with the runtime clock)
-	Logger    *slog.Logger      // default: discard
+	// Directory names the index baskets (its groups that are index codes,
+	// such as VN30) whose breadth the poller derives when the watchlist
+	// holds every member; default market.DefaultDirectory().
+	Directory *market.Directory
+	Now       func() time.Time // calendar clock; default time.Now (it must move with the runtime clock)
+	Logger    *slog.Logger     // default: discard
 }
 
 // PollerStats counts what a Poller has done.
@@ -46,6 +50,7 @@ type PollerStats struct {
 	Unchanged     int64 // rows identical to the last board but for time, not published
 	Trades        int64 // derived trade events published
 	Bars          int64 // bar events published (forming and closed)
+	Indices       int64 // index breadth events published
 	Sleeps        int64 // times the poller slept through a closed market
 	PublishErrors int64 // events the publisher refused
 }
@@ -54,10 +59,13 @@ type PollerStats struct {
 // the whole watchlist, then only the rows that changed are published on
 // `quote:SYM`, trades are derived from the cumulative volume (`trade:SYM`,
 // side unknown, by BoardTrades) and folded into forming bars
-// (`bar:SYM:IV`); the 1D bar is the board's own day statistics. It polls
-// only while the calendar has one of its exchanges in a trading phase
-// (ATO, continuous, ATC, put-through/PLO) and sleeps until the next one
-// otherwise. One Run at a time; Stats may be called concurrently.
+// (`bar:SYM:IV`); the 1D bar is the board's own day statistics. For every
+// index basket the watchlist covers whole, the basket's breadth goes on
+// `index:CODE` when it changes (breadth only: boards carry no index level;
+// see poller_breadth.go). It polls only while the calendar has one of its
+// exchanges in a trading phase (ATO, continuous, ATC, put-through/PLO) and
+// sleeps until the next one otherwise. One Run at a time; Stats may be
+// called concurrently.
 type Poller struct {
 	cfg     PollerConfig
 	stats   pollCounters
@@ -67,7 +75,7 @@ type Poller struct {
 var _ Feed = (*Poller)(nil)
 
 type pollCounters struct {
-	polls, errors, quotes, unchanged, trades, bars, sleeps, publishErrors atomic.Int64
+	polls, errors, quotes, unchanged, trades, bars, indices, sleeps, publishErrors atomic.Int64
 }
 
 // NewPoller validates cfg and fills its defaults.
@@ -106,6 +114,9 @@ func NewPoller(cfg PollerConfig) (*Poller, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Directory == nil {
+		cfg.Directory = market.DefaultDirectory()
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -140,7 +151,7 @@ func (p *Poller) Name() string { return p.cfg.Name }
 func (p *Poller) Stats() PollerStats {
 	c := &p.stats
 	return PollerStats{Polls: c.polls.Load(), Errors: c.errors.Load(), Quotes: c.quotes.Load(),
-		Unchanged: c.unchanged.Load(), Trades: c.trades.Load(), Bars: c.bars.Load(),
+		Unchanged: c.unchanged.Load(), Trades: c.trades.Load(), Bars: c.bars.Load(), Indices: c.indices.Load(),
 		Sleeps: c.sleeps.Load(), PublishErrors: c.publishErrors.Load()}
 }
 
@@ -177,38 +188,17 @@ func (p *Poller) Run(ctx context.Context, pub Publisher) error {
 	return nil
 }
 
-// trading reports whether one of the exchanges is in a trading phase.
-func (p *Poller) trading(now time.Time) bool {
-	for _, ex := range p.cfg.Exchanges {
-		if p.cfg.Calendar.Phase(ex, now).Trading() {
-			return true
-		}
-	}
-	return false
+// hours is the poller's view of the calendar.
+func (p *Poller) hours() tradingHours {
+	return tradingHours{cal: p.cfg.Calendar, exchanges: p.cfg.Exchanges}
 }
+
+// trading reports whether one of the exchanges is in a trading phase.
+func (p *Poller) trading(now time.Time) bool { return p.hours().open(now) }
 
 // nextTrading is the first instant after now at which one of the exchanges
 // enters a trading phase (after lunch, or the next trading day's open).
-func (p *Poller) nextTrading(now time.Time) time.Time {
-	var best time.Time
-	for _, ex := range p.cfg.Exchanges {
-		t := now
-		for range 32 {
-			ph, at := p.cfg.Calendar.Next(ex, t)
-			if at.IsZero() {
-				break
-			}
-			if ph.Trading() {
-				if best.IsZero() || at.Before(best) {
-					best = at
-				}
-				break
-			}
-			t = at
-		}
-	}
-	return best
-}
+func (p *Poller) nextTrading(now time.Time) time.Time { return p.hours().nextOpen(now) }
 
 // retryDelay is the wait after the n-th consecutive failure: the period
 // doubled per failure up to 30 s, at least the upstream's Retry-After.

@@ -15,7 +15,10 @@ type pollState struct {
 	pub    Publisher
 	trades *BoardTrades
 	syms   map[market.Symbol]*polledSymbol
-	day    time.Time // ICT day of the last cycle
+	basket []*breadthBasket               // index baskets the watchlist covers
+	member map[market.Symbol]struct{}     // every basket's members
+	rows   map[market.Symbol]market.Quote // latest board row of each member
+	day    time.Time                      // ICT day of the last cycle
 	fails  int
 	health market.Health
 	hint   int // payload capacity
@@ -30,7 +33,15 @@ type polledSymbol struct {
 }
 
 func newPollState(p *Poller, pub Publisher) *pollState {
-	return &pollState{p: p, pub: pub, trades: NewBoardTrades(), syms: map[market.Symbol]*polledSymbol{}, hint: 512}
+	st := &pollState{p: p, pub: pub, trades: NewBoardTrades(), syms: map[market.Symbol]*polledSymbol{}, hint: 512,
+		basket: breadthBaskets(p.cfg.Directory, p.cfg.Symbols),
+		member: map[market.Symbol]struct{}{}, rows: map[market.Symbol]market.Quote{}}
+	for _, k := range st.basket {
+		for _, m := range k.members {
+			st.member[m] = struct{}{}
+		}
+	}
+	return st
 }
 
 func (st *pollState) symbol(sym market.Symbol) *polledSymbol {
@@ -81,6 +92,7 @@ func (st *pollState) cycle(ctx context.Context, now time.Time) time.Duration {
 	for i := range res.Quotes {
 		st.quote(ctx, &res.Quotes[i], now)
 	}
+	st.breadth(ctx, res.Quotes, now)
 	st.closeDue(ctx, now)
 	return p.cfg.Every
 }
@@ -166,6 +178,36 @@ func (st *pollState) endSession(ctx context.Context, now time.Time, dayOver bool
 	}
 	if dayOver {
 		st.trades.Reset()
+		clear(st.rows)
+		for _, k := range st.basket {
+			k.sent = false
+		}
+	}
+}
+
+// breadth records the board's basket members and publishes each basket's
+// breadth when it changed in anything but its time.
+func (st *pollState) breadth(ctx context.Context, rows []market.Quote, now time.Time) {
+	if len(st.basket) == 0 {
+		return
+	}
+	for i := range rows {
+		if _, member := st.member[rows[i].Symbol]; member {
+			st.rows[rows[i].Symbol] = rows[i]
+		}
+	}
+	for _, k := range st.basket {
+		x, ok := k.breadth(st.rows)
+		if !ok {
+			continue
+		}
+		x.Session = st.p.cfg.Calendar.Phase(st.rows[k.members[0]].Exchange, now)
+		if k.sent && x.sameExceptTime(k.last) {
+			continue
+		}
+		k.last, k.sent = x, true
+		st.publish(ctx, k.topic, x.AppendJSON(st.buf()))
+		st.p.stats.indices.Add(1)
 	}
 }
 

@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/vnstock-api/vnstock-api/market"
 )
@@ -310,5 +313,142 @@ func TestNewPollerValidates(t *testing.T) {
 	p, err := NewPoller(PollerConfig{Source: src, Symbols: []market.Symbol{"fpt", "FPT"}})
 	if err != nil || p.cfg.Every != DefaultPollEvery || len(p.cfg.Symbols) != 1 || p.Name() != "fake" {
 		t.Errorf("defaults: %+v, %v", p, err)
+	}
+}
+
+// breadthBoard is a VN30 board around a reference of 20000: the first
+// `up` members trade at 20500 (the first two of them at the 21400
+// ceiling), the next `down` at 19500 (the first at the 18600 floor), the
+// rest at the reference; every member has volume 1000 and value 2e7.
+func breadthBoard(up, down int, at time.Time) []market.Quote {
+	out := make([]market.Quote, len(market.VN30))
+	for i, s := range market.VN30 {
+		last := int64(20000)
+		switch {
+		case i < 2:
+			last = 21400
+		case i < up:
+			last = 20500
+		case i == up:
+			last = 18600
+		case i < up+down:
+			last = 19500
+		}
+		out[i] = market.Quote{Symbol: s, Exchange: market.HOSE, Ref: 20000, Ceiling: 21400, Floor: 18600,
+			Last: last, TotalVolume: 1000, TotalValue: 20_000_000, Source: "fake", Time: at.Add(-time.Duration(i) * time.Second)}
+	}
+	return out
+}
+
+// TestPollerIndexBreadth: a watchlist that holds the whole VN30 basket
+// publishes index:VN30 breadth from the board (counts, summed volume and
+// value, no index level), again only when the breadth changes.
+func TestPollerIndexBreadth(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Date(2026, 3, 4, 10, 0, 0, 0, market.ICT)
+		now := bubbleClock(start)
+		src := &boardSource{now: now, board: func(n int, at time.Time) ([]market.Quote, error) {
+			if n >= 3 { // one unchanged member goes up
+				return breadthBoard(11, 5, at), nil
+			}
+			return breadthBoard(10, 5, at), nil // new times only: no new breadth
+		}}
+		pub := &pollRecorder{}
+		p, err := NewPoller(PollerConfig{Source: src, Symbols: market.VN30, AlwaysOn: true, Now: now,
+			Intervals: []market.Interval{market.Interval1D}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		runFor(t, p, pub, 9*time.Second) // five cycles: 0, 2, 4, 6, 8 s
+		topics, rows := pub.events(0, "index:")
+		if len(rows) != 2 || topics[0] != "index:VN30" || topics[1] != "index:VN30" {
+			t.Fatalf("index events %v, want index:VN30 twice (baseline, then the change)", topics)
+		}
+		want := []map[string]any{
+			{"code": "VN30", "time": "2026-03-04T10:00:00+07:00", "session": "continuous", "volume": 30000.0,
+				"total_value": 6e8, "advances": 10.0, "declines": 5.0, "unchanged": 15.0, "ceiling_count": 2.0,
+				"floor_count": 1.0, "members": 30.0, "source": "fake"},
+			{"code": "VN30", "time": "2026-03-04T10:00:06+07:00", "session": "continuous", "volume": 30000.0,
+				"total_value": 6e8, "advances": 11.0, "declines": 5.0, "unchanged": 14.0, "ceiling_count": 2.0,
+				"floor_count": 1.0, "members": 30.0, "source": "fake"},
+		}
+		if diff := cmp.Diff(want, rows); diff != "" {
+			t.Errorf("index rows (-want +got):\n%s", diff)
+		}
+		if s := p.Stats(); s.Indices != 2 {
+			t.Errorf("stats %+v, want 2 index events", s)
+		}
+	})
+}
+
+// TestPollerBreadthWholeBasketOnly: no index row from a watchlist that
+// lacks a member, nor while a member is missing from the board.
+func TestPollerBreadthWholeBasketOnly(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		symbols []market.Symbol
+		drop    int // board cycles that leave out the last member
+		want    int
+	}{
+		{"watchlist lacks a member", market.VN30[:29], 0, 0},
+		{"member late on the board", market.VN30, 2, 1},
+		{"member never on the board", market.VN30, 99, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				now := bubbleClock(time.Date(2026, 3, 4, 10, 0, 0, 0, market.ICT))
+				src := &boardSource{now: now, board: func(n int, at time.Time) ([]market.Quote, error) {
+					b := breadthBoard(10, 5, at)
+					if n < tc.drop {
+						b = b[:29]
+					}
+					return b, nil
+				}}
+				pub := &pollRecorder{}
+				p, err := NewPoller(PollerConfig{Source: src, Symbols: tc.symbols, AlwaysOn: true, Now: now})
+				if err != nil {
+					t.Fatal(err)
+				}
+				runFor(t, p, pub, 9*time.Second)
+				if _, rows := pub.events(0, "index:"); len(rows) != tc.want {
+					t.Errorf("%d index rows %v, want %d", len(rows), rows, tc.want)
+				}
+			})
+		})
+	}
+}
+
+func TestBreadthBaskets(t *testing.T) {
+	t.Parallel()
+	dir := market.NewDirectory()
+	dir.AddIndex("VN30", market.HOSE)
+	dir.AddIndex("HNX30", market.HNX)
+	dir.SetGroup("VN30", []market.Symbol{"FPT", "VCB"})
+	dir.SetGroup("HNX30", []market.Symbol{"SHS", "PVS"})
+	dir.SetGroup("BANKS", []market.Symbol{"VCB"}) // a group, not an index
+	tests := []struct {
+		name string
+		syms []market.Symbol
+		want []market.Symbol
+	}{
+		{"both whole", []market.Symbol{"FPT", "PVS", "SHS", "VCB"}, []market.Symbol{"HNX30", "VN30"}},
+		{"one whole", []market.Symbol{"FPT", "SHS", "VCB"}, []market.Symbol{"VN30"}},
+		{"none", []market.Symbol{"VCB"}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var got []market.Symbol
+			for _, k := range breadthBaskets(dir, tc.syms) {
+				got = append(got, k.code)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("baskets %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
