@@ -75,6 +75,12 @@ type Config struct {
 	// LoaderWait is how long a batch loader collects keys before it loads.
 	// Default 1ms.
 	LoaderWait time.Duration
+	// OnStreamEnd (optional) receives each subscription's usage when it
+	// ends: the live events it delivered (snapshots excluded, as on
+	// /v1/ws), their payload bytes and how long it ran, with the context
+	// the Authenticator returned (it carries the principal). Shutdown waits
+	// for these reports.
+	OnStreamEnd func(ctx context.Context, events, bytes int64, d time.Duration)
 	// NoSharedRender renders every subscription message with gqlgen's
 	// per-subscriber execution instead of once per event and selection.
 	NoSharedRender bool
@@ -125,9 +131,11 @@ type Handler struct {
 	explorer *explorer
 	renders  *renderCache
 
-	mu     sync.Mutex
-	conns  map[*context.CancelCauseFunc]struct{}
-	closed bool
+	mu      sync.Mutex
+	conns   map[*context.CancelCauseFunc]struct{}
+	closed  bool
+	streams int           // subscriptions open now
+	drained chan struct{} // closed when streams falls to 0 during Shutdown
 }
 
 // New returns the GraphQL handler.
@@ -249,15 +257,42 @@ func (h *Handler) track(ctx context.Context) (context.Context, func()) {
 var errShuttingDown = errors.New("server is shutting down")
 
 // Shutdown ends every GraphQL WebSocket connection (their subscriptions end
-// and the sockets close) and refuses new ones.
+// and the sockets close), refuses new ones, and waits, until ctx ends, for
+// the subscriptions to end (and report their usage).
 func (h *Handler) Shutdown(ctx context.Context) error {
 	h.mu.Lock()
 	h.closed = true
 	for c := range h.conns {
 		(*c)(errShuttingDown)
 	}
+	if h.streams > 0 && h.drained == nil {
+		h.drained = make(chan struct{})
+	}
+	drained := h.drained
 	h.mu.Unlock()
+	if drained != nil {
+		select {
+		case <-drained:
+		case <-ctx.Done():
+		}
+	}
 	return ctx.Err()
+}
+
+func (h *Handler) streamOpened() {
+	h.mu.Lock()
+	h.streams++
+	h.mu.Unlock()
+}
+
+func (h *Handler) streamClosed() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.streams--
+	if h.streams == 0 && h.drained != nil {
+		close(h.drained)
+		h.drained = nil
+	}
 }
 
 func ptr[T any](v T) *T { return &v }

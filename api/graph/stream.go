@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/vnstock-api/vnstock-api/api/auth"
 	"github.com/vnstock-api/vnstock-api/hub"
 	"github.com/vnstock-api/vnstock-api/market"
 )
@@ -24,6 +26,12 @@ type stream struct {
 	items   []hub.Item
 	evs     []*hub.Event
 
+	// Usage, when the handler reports it (Config.OnStreamEnd).
+	usage          bool
+	delivered      atomic.Int64 // live events handed to the client
+	deliveredBytes atomic.Int64 // their payload bytes
+	end            func()       // reports the totals; run once by close
+
 	closeOnce sync.Once
 }
 
@@ -36,11 +44,31 @@ func (h *Handler) openStream(ctx context.Context, field string, topics []string)
 		}
 	}
 	st := &stream{sub: h.cfg.Hub.NewSubscriber(), flush: h.cfg.Stream.FlushInterval, onWrite: h.cfg.Stream.OnWrite}
+	h.countStream(ctx, st)
 	st.sub.Subscribe(ctx, hub.SubscribeRequest{Topics: topics})
 	// After Subscribe: Close must not run while Subscribe does. (gqlgen
 	// cancels a subscription's context when it ends, so this always runs.)
 	context.AfterFunc(ctx, st.close)
 	return st, nil
+}
+
+// countStream registers st with the handler, so that Shutdown waits for its
+// end, and arranges its usage report: the events and bytes it delivered and
+// how long it lived go to Config.OnStreamEnd when it closes. A stream whose
+// context already has the Guard's counter is counted by the Guard instead.
+func (h *Handler) countStream(ctx context.Context, st *stream) {
+	h.streamOpened()
+	report := h.cfg.OnStreamEnd
+	if report == nil || auth.CounterFromContext(ctx) != nil {
+		st.end = h.streamClosed
+		return
+	}
+	st.usage = true
+	vctx, start := context.WithoutCancel(ctx), h.cfg.Now()
+	st.end = func() {
+		report(vctx, st.delivered.Load(), st.deliveredBytes.Load(), h.cfg.Now().Sub(start))
+		h.streamClosed()
+	}
 }
 
 // topicError turns a refused topic into BAD_USER_INPUT, or NOT_FOUND for an
@@ -114,6 +142,18 @@ func (s *stream) wrote(ctx context.Context) {
 	if s.onWrite != nil {
 		s.onWrite(ctx, s.items)
 	}
+	if !s.usage {
+		return
+	}
+	var n, b int64
+	for _, it := range s.items { // counted as the Guard's streams count: live events and their payloads
+		if it.Kind == hub.ItemEvent {
+			n++
+			b += int64(len(it.Event.Data))
+		}
+	}
+	s.delivered.Add(n)
+	s.deliveredBytes.Add(b)
 }
 
 // cooldown waits until FlushInterval has passed since the last batch, so
@@ -139,7 +179,12 @@ func (s *stream) cooldown(ctx context.Context) error {
 	}
 }
 
-// close unsubscribes; it is idempotent.
+// close unsubscribes and reports the stream's usage; it is idempotent.
 func (s *stream) close() {
-	s.closeOnce.Do(func() { s.sub.Close(context.Background()) })
+	s.closeOnce.Do(func() {
+		s.sub.Close(context.Background())
+		if s.end != nil {
+			s.end()
+		}
+	})
 }
