@@ -375,3 +375,18 @@ func statusStates(data []byte, source string) []string {
 	}
 	return out
 }
+
+// deleteKeys removes the keys a test left under prefix in the Redis at url.
+func deleteKeys(t *testing.T, url, prefix string) {
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		return
+	}
+	c := redis.NewClient(opt)
+	defer c.Close()
+	ctx := context.Background()
+	iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+	for iter.Next(ctx) {
+		c.Del(ctx, iter.Val())
+	}
+}

@@ -42,6 +42,7 @@ func TestScaleOutThreeInstances(t *testing.T) {
 	url := requireRedisURL(t)
 	bin := buildBinary(t)
 	prefix := randomPrefix()
+	t.Cleanup(func() { deleteKeys(t, url, prefix) })
 	procs := make([]*serveProc, 3)
 	for i := range procs {
 		procs[i] = startServe(t, bin, fmt.Sprintf("instance %d", i), url, prefix)
