@@ -378,6 +378,7 @@ func statusStates(data []byte, source string) []string {
 
 // deleteKeys removes the keys a test left under prefix in the Redis at url.
 func deleteKeys(t *testing.T, url, prefix string) {
+	t.Helper()
 	opt, err := redis.ParseURL(url)
 	if err != nil {
 		return
