@@ -171,12 +171,12 @@ step_idle() {
 # step_storm N: N resuming WebSocket clients; the server is stopped with
 # SIGTERM (1001 to every client) and started again on the same port.
 step_storm() {
-	local n=$1 port json=$BENCH_TMP/storm.json bp t_kill t_restart t_ready last deadline
+	local n=$1 port json=$BENCH_TMP/storm.json bp t_kill t_restart t_ready t_end last deadline
 	port=$(free_port)
 	start_server storm "$port" "$DATA" --feeds sim --sim-rate 200
 	log "   $n clients connecting"
 	"$BIN" bench --json --sources "$SOURCES" --url "ws://127.0.0.1:$port/v1/ws" --clients "$n" --api-key "$BENCH_KEY" \
-		--reconnect --until-resumed --duration 120s >"$json" 2>"$json.err" &
+		--reconnect --until-resumed --duration 90s >"$json" 2>"$json.err" &
 	bp=$!
 	track "$bp"
 	deadline=$((SECONDS + 90))
@@ -194,14 +194,20 @@ step_storm() {
 	start_server storm "$port" "$DATA" --feeds sim --sim-rate 200
 	t_ready=$(now_ms)
 	wait "$bp" || { tail -5 "$json.err" >&2; die "the load tool failed"; }
+	t_end=$(now_ms)
 	untrack "$bp"
 	tail -1 "$json.err" >&2
-	[ "$(j .reconnect.all_resumed "$json")" = true ] || die "not every client resumed: $(jq -c .reconnect "$json")"
 	last=$(j .reconnect.last_resume_unix_ms "$json")
-	row "Reconnect storm, $(commas "$n") WebSocket clients: server restart → all resumed" "$(commas $((last - t_restart))) ms" \
-		"" "" "" ""
+	if [ "$(j .reconnect.all_resumed "$json")" = true ]; then
+		row "Reconnect storm, $(commas "$n") WebSocket clients: server restart → all resumed" "$(commas $((last - t_restart))) ms" \
+			"" "" "" ""
+	else
+		row "Reconnect storm, $(commas "$n") WebSocket clients: server restart → all resumed" \
+			"not reached: $(commas "$(j .reconnect.resumed "$json")") of $(commas "$n") resumed when the tool gave up, $(((t_end - t_restart) / 1000)) s after the restart" \
+			"" "no" "" ""
+	fi
 	detail "- reconnect storm: SIGTERM → exit $((t_restart - t_kill)) ms (every client closed with 1001); restart → /readyz $((t_ready - t_restart)) ms;" \
-		"restart → all $(commas "$n") resumed $((last - t_restart)) ms; $(jq -r '.reconnect | "per client drop → resumed p50 \(.resume_ms.p50|round) ms, p99 \(.resume_ms.p99|round) ms; \(.reconnect_attempts) reconnect attempts; recovered: \(.recovered_complete) complete, \(.recovered_incomplete) incomplete (the memory hub loses its history on restart); ends: \(.ends|tostring)"' "$json")"
+		"restart → last resume $((last - t_restart)) ms; $(jq -r '.reconnect | "\(.resumed) of \(.target) resumed; per client drop → resumed p50 \(.resume_ms.p50|round) ms, p99 \(.resume_ms.p99|round) ms; \(.reconnect_attempts) reconnect attempts; recovered: \(.recovered_complete) complete, \(.recovered_incomplete) incomplete (the memory hub loses its history on restart); ends: \(.ends|tostring)"' "$json")"
 }
 
 # wrk_json OUT ARGS…: wrk with a Lua script whose done() prints one JSON
