@@ -3,6 +3,8 @@ package queryhalf
 import (
 	"context"
 	"log/slog"
+	"math"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -61,6 +63,20 @@ func (p *Protection) OnWrite(transport string) func(context.Context, []hub.Item)
 			c.Events.Add(n)
 			c.Bytes.Add(bytes)
 		}
+	}
+}
+
+// StreamEnd is the end-of-stream hook of streams the Guard does not count
+// itself (GraphQL subscriptions, authenticated in connection_init): it adds
+// the stream's time, events and bytes to the usage of the principal ctx
+// carries, under class.
+func (p *Protection) StreamEnd(class string) func(ctx context.Context, events, bytes int64, d time.Duration) {
+	return func(ctx context.Context, events, bytes int64, d time.Duration) {
+		pr, ok := auth.FromContext(ctx)
+		if !ok {
+			return
+		}
+		p.Usage.Add(pr.UsageID(), class, 0, int64(math.Round(d.Seconds())), events, bytes)
 	}
 }
 

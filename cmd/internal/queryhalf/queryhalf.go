@@ -14,6 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/vnstock-api/vnstock-api/api/auth"
 	"github.com/vnstock-api/vnstock-api/api/graph"
 	"github.com/vnstock-api/vnstock-api/api/live"
 	"github.com/vnstock-api/vnstock-api/api/metrics"
@@ -77,7 +78,7 @@ func New(cfg Config, st storage.Store, h *hub.Hub, prot *Protection, rdb redis.C
 	stream.FlushInterval = max(stream.FlushInterval, 50*time.Millisecond)
 	stream.OnWrite = prot.OnWrite("graphql")
 	g, err := graph.New(graph.Config{Service: obs, Hub: h, Topics: live.Topics{Dir: market.DefaultDirectory(), NoWildcards: cfg.NoWildcards},
-		Logger: log, Authenticate: prot.GraphAuth, OriginPatterns: cfg.WSOrigins, Stream: stream})
+		Logger: log, Authenticate: prot.GraphAuth, OriginPatterns: cfg.WSOrigins, Stream: stream, OnStreamEnd: prot.StreamEnd(auth.ClassGraphQL)})
 	if err != nil {
 		return nil, err
 	}
