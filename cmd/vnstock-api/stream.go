@@ -6,10 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"strings"
 
 	sselib "github.com/r3labs/sse/v2"
+	"gopkg.in/cenkalti/backoff.v1"
 )
 
 // stream prints live events from a server's SSE endpoint as JSON lines, one
@@ -21,6 +23,7 @@ func stream(ctx context.Context, args []string, getenv func(string) string, stdo
 	server := fs.String("url", base, "server base URL")
 	topics := fs.String("topics", "quote:@VN30", "comma list of topics")
 	since := fs.String("since", "", "resume after this seq")
+	apiKey := fs.String("api-key", getenv("VNSTOCK_API_KEY"), "API key with the stream scope (VNSTOCK_API_KEY)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -29,7 +32,19 @@ func stream(ctx context.Context, args []string, getenv func(string) string, stdo
 		q.Set("since", *since)
 	}
 	client := sselib.NewClient(strings.TrimRight(*server, "/") + "/v1/sse?" + q.Encode())
-	client.ReconnectStrategy = nil
+	if *apiKey != "" {
+		client.Headers["X-API-Key"] = *apiKey
+	}
+	// Reconnect on network errors, stop at once on ctx's end or an HTTP
+	// refusal (a wrong key does not get better by retrying).
+	client.ReconnectStrategy = backoff.WithContext(backoff.NewExponentialBackOff(), ctx)
+	client.ResponseValidator = func(_ *sselib.Client, resp *http.Response) error {
+		if resp.StatusCode != http.StatusOK {
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+			return backoff.Permanent(fmt.Errorf("server answered %s: %s", resp.Status, strings.TrimSpace(string(body))))
+		}
+		return nil
+	}
 	enc := json.NewEncoder(stdout)
 	var werr error
 	err := client.SubscribeRawWithContext(ctx, func(msg *sselib.Event) {
