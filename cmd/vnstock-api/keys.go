@@ -15,7 +15,7 @@ import (
 )
 
 const keysUsage = `usage: vnstock-api keys <command> [flags]
-  create --name N --scopes read,stream[,admin] [--ttl 720h] [--rps 50 --burst 100 --daily 0]
+  create --name N --scopes read,stream[,admin] [--ttl 720h] [--rps 50 --burst 100 --daily 0 --max-streams 100]
   list
   rotate <id> [--grace 24h]
   revoke <id>
@@ -61,13 +61,20 @@ func keysCreate(ctx context.Context, ks *auth.Keys, args []string, stdout, stder
 	rps := fs.Float64("rps", 0, "requests per second (0 = the default plan)")
 	burst := fs.Int("burst", 0, "burst")
 	daily := fs.Int64("daily", 0, "daily request quota, 0 = none")
+	streams := fs.Int("max-streams", 0, "concurrent streams (0 = the default plan's)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	plan := storage.Plan{}
-	if *rps > 0 {
+	if *rps > 0 || *streams > 0 || *daily > 0 {
 		plan = auth.DefaultPlan()
-		plan.RPS, plan.Burst, plan.DailyQuota = *rps, max(*burst, 1), *daily
+		if *rps > 0 {
+			plan.RPS, plan.Burst = *rps, max(*burst, 1)
+		}
+		if *streams > 0 {
+			plan.MaxStreams = *streams
+		}
+		plan.DailyQuota = *daily
 	}
 	plain, k, err := ks.Create(ctx, auth.NewKey{Name: *name, Scopes: splitList(*scopes), Plan: plan, TTL: *ttl})
 	if err != nil {
