@@ -211,3 +211,40 @@ func readSSEEvent(t *testing.T, p *proc, topic string) map[string]any {
 	t.Fatalf("no %s event over SSE within 15 s: %v", topic, sc.Err())
 	return nil
 }
+
+// TestE2EReplayEvents: a file of event envelopes still replays as before
+// (its format is told from its first line): quote:FPT is the recorded row.
+func TestE2EReplayEvents(t *testing.T) {
+	const sample = "../../testdata/replay/vn30_sample.jsonl"
+	raw, err := os.ReadFile(sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []map[string]any
+	for line := range strings.SplitSeq(string(raw), "\n") {
+		var env struct {
+			Topic string         `json:"topic"`
+			Data  map[string]any `json:"data"`
+		}
+		if json.Unmarshal([]byte(line), &env) == nil && env.Topic == "quote:FPT" {
+			want = append(want, env.Data)
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("the sample has no quote:FPT")
+	}
+	_, env := fakeEnv(t)
+	p := startProc(t, env, "--data-dir", t.TempDir(), "--auth", "off", "--session", "always",
+		"--feeds", "replay", "--replay-file", sample, "--replay-speed", "0")
+	var got map[string]any
+	waitFor(t, "quote:FPT on the snapshot", func() bool {
+		got = snapshotQuotes(p, "FPT")["FPT"]
+		return got != nil
+	})
+	if !isGoldenRow(map[string][]map[string]any{"FPT": want}, got) {
+		t.Errorf("quote:FPT is no recorded row (-first recorded +got):\n%s", cmp.Diff(want[0], got))
+	}
+	if err := p.stop(); err != nil {
+		t.Fatalf("exit: %v", err)
+	}
+}
