@@ -10,6 +10,7 @@
 #
 # Env: BIN (bin/vnstock-api), DURATION (10s measured per load), WARMUP (3s),
 # BENCH_CLIENT_DIV (1; divides every client count, for a quick trial run),
+# BENCH_ONLY (a regular expression: run only the steps whose name matches),
 # BENCH_PORT (first port tried, 18400), BENCH_REDIS_URL
 # (redis://127.0.0.1:6379/13), GO (go; builds cmd/fakeupstream and runs the
 # Redis broker's Go benchmark). Needs curl and jq; wrk and redis-benchmark

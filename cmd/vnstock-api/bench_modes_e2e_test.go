@@ -110,10 +110,9 @@ func TestBenchReconnectStorm(t *testing.T) {
 			"--reconnect", "--until-resumed", "--duration", "60s", "--backoff", "20ms", "--backoff-max", "200ms", "--json"},
 			&out, progress)
 	}()
-	waitFor(t, "the clients to connect", func() bool { return strings.Contains(progress.String(), "20 of 20 clients connected") })
-	// A client resumes with since only after it has seen an event; at 300
-	// updates/s every client has seen many within this pause.
-	time.Sleep(300 * time.Millisecond)
+	waitFor(t, "every client to see an event", func() bool {
+		return strings.Contains(progress.String(), "20 of 20 clients have an event to resume from")
+	})
 	stop()
 	startServerAt(t, addr, dir)
 	if err := <-done; err != nil {

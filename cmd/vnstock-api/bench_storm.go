@@ -56,6 +56,7 @@ func (c stormConfig) delay(n int) time.Duration {
 // stormState is what the resuming clients share with the runner; times are
 // Unix microseconds, 0 until they happen.
 type stormState struct {
+	seen           atomic.Int64 // clients that have an event's seq to resume from
 	dropped        atomic.Int64 // clients dropped at least once
 	resumedNow     atomic.Int64 // clients dropped at least once and resumed since their last drop
 	attempts       atomic.Int64 // reconnect attempts, failed ones included
@@ -182,6 +183,9 @@ func (r *runner) scanResume(rs *resumeStats, frame []byte) {
 		switch {
 		case bytes.HasPrefix(line, prefixEvent):
 			if seq, ok := jsonUint(line, keySeq); ok && seq > rs.lastSeq {
+				if rs.lastSeq == 0 {
+					r.storm.seen.Add(1)
+				}
 				rs.lastSeq = seq
 			}
 		case bytes.HasPrefix(line, prefixWelcome):
@@ -211,8 +215,10 @@ func (r *runner) resumed(rs *resumeStats) {
 	casMax(&r.storm.lastResume, now.UnixMicro())
 }
 
-// waitResumed waits until every client connected now has been dropped and
-// resumed, or --duration passes, or ctx ends, printing progress each second.
+// waitResumed waits until every client connected now has seen an event
+// (so that it can resume with since) and says so, then until every one has
+// been dropped and resumed, or --duration passes, or ctx ends, printing
+// progress each second.
 func (r *runner) waitResumed(ctx context.Context, stats []*clientStats, m *measurement) {
 	m.target = int64(countAlive(stats))
 	m.start = time.Now()
@@ -220,6 +226,18 @@ func (r *runner) waitResumed(ctx context.Context, stats []*clientStats, m *measu
 	defer deadline.Stop()
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
+	for r.storm.seen.Load() < m.target && r.storm.dropped.Load() == 0 {
+		select {
+		case <-ctx.Done():
+			return
+		case <-deadline.C:
+			m.timedOut = true
+			return
+		case <-tick.C:
+		}
+	}
+	r.progressf("bench: %d of %d clients have an event to resume from; waiting for the server to go away\n",
+		r.storm.seen.Load(), m.target)
 	lastPrint := time.Now()
 	for r.storm.resumedNow.Load() < m.target || r.storm.dropped.Load() < m.target {
 		select {
