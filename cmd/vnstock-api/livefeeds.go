@@ -13,7 +13,7 @@ import (
 // upstreamFeeds are the live feeds that read a real upstream. Listed
 // together (VNSTOCK_FEEDS=ssi,kbs) they form one failover chain in that
 // order: each backs up the ones before it while they report down.
-var upstreamFeeds = []string{"ssi", "kbs", "vci"}
+func upstreamFeeds() []string { return []string{"ssi", "kbs", "vci"} }
 
 // watchlist expands the configured symbols and @GROUPs through dir.
 func watchlist(items []string, dir *market.Directory) ([]market.Symbol, error) {
@@ -39,8 +39,7 @@ func watchlist(items []string, dir *market.Directory) ([]market.Symbol, error) {
 
 // newUpstreamChain builds the failover chain of the upstream feeds in names
 // (in order), or nil when names holds none.
-func newUpstreamChain(names []string, cfg Config, u *upstreams, log *slog.Logger) (feeds.Feed, error) {
-	dir := market.DefaultDirectory()
+func newUpstreamChain(names []string, cfg Config, dir *market.Directory, u *upstreams, log *slog.Logger) (feeds.Feed, error) {
 	syms, err := watchlist(cfg.Watchlist, dir)
 	if err != nil {
 		return nil, err
@@ -60,7 +59,7 @@ func newUpstreamChain(names []string, cfg Config, u *upstreams, log *slog.Logger
 			if name == "vci" {
 				src = u.VCI
 			}
-			f, err = feeds.NewPoller(feeds.PollerConfig{Name: name, Source: src, Symbols: syms,
+			f, err = feeds.NewPoller(feeds.PollerConfig{Name: name, Source: src, Symbols: syms, Directory: dir,
 				Every: cfg.PollEvery, AlwaysOn: cfg.Session == "always", Logger: log})
 		default:
 			continue
@@ -83,7 +82,7 @@ func newUpstreamChain(names []string, cfg Config, u *upstreams, log *slog.Logger
 // firstUpstreamFeed is the first of names that reads a real upstream.
 func firstUpstreamFeed(names []string) string {
 	for _, n := range names {
-		if slices.Contains(upstreamFeeds, n) {
+		if slices.Contains(upstreamFeeds(), n) {
 			return n
 		}
 	}
@@ -95,7 +94,7 @@ func firstUpstreamFeed(names []string) string {
 func upstreamChainName(names []string) string {
 	var chain []string
 	for _, n := range names {
-		if slices.Contains(upstreamFeeds, n) {
+		if slices.Contains(upstreamFeeds(), n) {
 			chain = append(chain, n)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/vnstock-api/vnstock-api/api/live"
 	"github.com/vnstock-api/vnstock-api/cmd/internal/queryhalf"
 	"github.com/vnstock-api/vnstock-api/hub"
+	"github.com/vnstock-api/vnstock-api/market"
 )
 
 // queryHalf is what answers queries: the upstream sources, the read-through
@@ -16,10 +17,10 @@ type queryHalf = queryhalf.Half
 
 // newQueryHalf builds the query half over the store, the hub (GraphQL
 // subscriptions) and, when the deployment has one, the Redis cache.
-func newQueryHalf(cfg Config, st store, h *hub.Hub, prot *protection, rdb redis.Cmdable, log *slog.Logger) (*queryHalf, error) {
+func newQueryHalf(cfg Config, st store, h *hub.Hub, dir *market.Directory, prot *protection, rdb redis.Cmdable, log *slog.Logger) (*queryHalf, error) {
 	return queryhalf.New(queryhalf.Config{
 		Sources: cfg.sources(nil), NoWildcards: cfg.NoWildcards, WSOrigins: cfg.WSOrigins,
-		Stream: live.Config{Heartbeat: cfg.Heartbeat, FlushInterval: cfg.FlushInterval},
+		Stream: live.Config{Heartbeat: cfg.Heartbeat, FlushInterval: cfg.FlushInterval}, Directory: dir,
 	}, st, h, prot.Protection, rdb, log)
 }
 

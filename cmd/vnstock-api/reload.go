@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/vnstock-api/vnstock-api/feeds"
@@ -20,8 +21,17 @@ type reloadable struct {
 	name    string
 	build   func(watchlist []string) (feeds.Feed, error)
 	updates chan []string
-	current []string
 	log     *slog.Logger
+
+	mu      sync.Mutex
+	current []string
+}
+
+// watchlist returns the items the chain follows now.
+func (r *reloadable) watchlist() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.current
 }
 
 func newReloadable(name string, watchlist []string, build func([]string) (feeds.Feed, error), log *slog.Logger) *reloadable {
@@ -50,7 +60,7 @@ func (r *reloadable) Reload(items []string) {
 // Run runs the chain, restarting it on each new watchlist, until ctx ends.
 func (r *reloadable) Run(ctx context.Context, pub feeds.Publisher) error {
 	for {
-		f, err := r.build(r.current)
+		f, err := r.build(r.watchlist())
 		if err != nil {
 			return err
 		}
@@ -66,7 +76,9 @@ func (r *reloadable) Run(ctx context.Context, pub feeds.Publisher) error {
 			cancel()
 			<-done
 			r.log.Info("watchlist reloaded; live feeds restarted", "source", r.name, "watchlist", items)
+			r.mu.Lock()
 			r.current = items
+			r.mu.Unlock()
 		case err := <-done:
 			cancel()
 			return err
@@ -111,7 +123,7 @@ func (s *server) watchHUP(ctx context.Context) {
 			s.log.Info("SIGHUP: nothing to reload (no --watchlist-file or no upstream feed)")
 			continue
 		}
-		items, err := readWatchlist(s.cfg.WatchlistFile, market.DefaultDirectory())
+		items, err := readWatchlist(s.cfg.WatchlistFile, s.dir)
 		if err != nil {
 			s.log.Error("SIGHUP: watchlist not reloaded", "err", err)
 			continue

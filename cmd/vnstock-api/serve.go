@@ -37,8 +37,9 @@ type server struct {
 	store    store
 	prot     *protection
 	query    *queryHalf
-	chain    *reloadable // the upstream live feeds, nil when none runs
-	redis    *scaleOut   // nil: one process, memory broker
+	chain    *reloadable       // the upstream live feeds, nil when none runs
+	dir      *market.Directory // symbols and groups; real listings replace the built-in ones
+	redis    *scaleOut         // nil: one process, memory broker
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -104,7 +105,8 @@ func isTerminal(f *os.File) bool {
 }
 
 func newServer(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
-	topics := live.Topics{Dir: market.DefaultDirectory(), NoWildcards: cfg.NoWildcards}
+	dir := market.DefaultDirectory()
+	topics := live.Topics{Dir: dir, NoWildcards: cfg.NoWildcards}
 	so, err := newScaleOut(cfg.redisConfig, log)
 	if err != nil {
 		return nil, err
@@ -123,7 +125,7 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger) (*server, erro
 	if err != nil {
 		return nil, err
 	}
-	s := &server{cfg: cfg, log: log, hub: h, redis: so}
+	s := &server{cfg: cfg, log: log, hub: h, redis: so, dir: dir}
 	var degraded func(context.Context) error
 	if so != nil {
 		so.attach(h)
@@ -141,7 +143,7 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger) (*server, erro
 		s.prot.Metrics.GaugeFunc("vnstock_connections", "Stream connections open now, by transport.",
 			map[string]string{"transport": tr}, func() float64 { return float64(s.prot.Guard.Open(tr)) })
 	}
-	if s.query, err = newQueryHalf(cfg, s.store, h, s.prot, s.cacheRedis(), log); err != nil {
+	if s.query, err = newQueryHalf(cfg, s.store, h, dir, s.prot, s.cacheRedis(), log); err != nil {
 		s.closeStore()
 		return nil, err
 	}
@@ -194,10 +196,14 @@ func (s *server) run(ctx context.Context, ln net.Listener) error {
 		stopFeeds()
 		return err
 	}
-	wg.Add(2)
+	wg.Add(3)
 	go func() {
 		defer wg.Done()
 		s.watchHUP(feedCtx)
+	}()
+	go func() {
+		defer wg.Done()
+		s.keepDirectory(feedCtx)
 	}()
 	go func() {
 		defer wg.Done()
@@ -306,14 +312,14 @@ func (s *server) newFeed(name string) (feeds.Feed, error) {
 		items := s.cfg.Watchlist
 		if s.cfg.WatchlistFile != "" {
 			var err error
-			if items, err = readWatchlist(s.cfg.WatchlistFile, market.DefaultDirectory()); err != nil {
+			if items, err = readWatchlist(s.cfg.WatchlistFile, s.dir); err != nil {
 				return nil, err
 			}
 		}
 		s.chain = newReloadable(upstreamChainName(s.cfg.Feeds), items, func(items []string) (feeds.Feed, error) {
 			cfg := s.cfg
 			cfg.Watchlist = items
-			return newUpstreamChain(cfg.Feeds, cfg, s.query.Upstreams, s.log)
+			return newUpstreamChain(cfg.Feeds, cfg, s.dir, s.query.Upstreams, s.log)
 		}, s.log)
 		return s.chain, nil
 	case "replay":

@@ -8,6 +8,7 @@
 package queryhalf
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"time"
@@ -36,6 +37,9 @@ type Config struct {
 	// Stream paces GraphQL subscriptions (Heartbeat, FlushInterval); its
 	// OnWrite is the Protection's.
 	Stream live.Config
+	// Directory expands @GROUP topics of GraphQL subscriptions (nil:
+	// market.DefaultDirectory()); the server shares its own.
+	Directory *market.Directory
 }
 
 // Half is what answers queries: the upstream sources, the read-through
@@ -44,6 +48,7 @@ type Half struct {
 	Upstreams *Upstreams
 	REST      *rest.Server
 	Graph     *graph.Handler
+	Service   graph.Service // the read-through service, observed
 }
 
 // New builds the query half over the store, the hub (GraphQL snapshots and
@@ -77,12 +82,12 @@ func New(cfg Config, st storage.Store, h *hub.Hub, prot *Protection, rdb redis.C
 	stream := cfg.Stream
 	stream.FlushInterval = max(stream.FlushInterval, 50*time.Millisecond)
 	stream.OnWrite = prot.OnWrite("graphql")
-	g, err := graph.New(graph.Config{Service: obs, Hub: h, Topics: live.Topics{Dir: market.DefaultDirectory(), NoWildcards: cfg.NoWildcards},
+	g, err := graph.New(graph.Config{Service: obs, Hub: h, Topics: live.Topics{Dir: cmp.Or(cfg.Directory, market.DefaultDirectory()), NoWildcards: cfg.NoWildcards},
 		Logger: log, Authenticate: prot.GraphAuth, OriginPatterns: cfg.WSOrigins, Stream: stream, OnStreamEnd: prot.StreamEnd(auth.ClassGraphQL)})
 	if err != nil {
 		return nil, err
 	}
-	return &Half{Upstreams: u, REST: rest.New(rest.Config{Service: obs, Logger: log}), Graph: g}, nil
+	return &Half{Upstreams: u, REST: rest.New(rest.Config{Service: obs, Logger: log}), Graph: g, Service: obs}, nil
 }
 
 // NewService builds the read-through service: cache (Redis when the
