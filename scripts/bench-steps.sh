@@ -130,6 +130,7 @@ fanout_rows() {
 	p99=$(j .latency_ms.p99 "$json")
 	conn=$(j .connected "$json")
 	[ "$conn" = "$clients" ] || note=" ($conn of $clients connected)"
+	[ "$(j .dropped "$json")" = 0 ] || note="$note ($(j .dropped "$json") closed by the server during the run: $(jq -c .errors "$json"))"
 	if [ "$min_eps" != 0 ]; then target="≥ $(commas "$min_eps")/s" met=$(ge "$eps" "$min_eps"); fi
 	if [ -n "$refjson" ]; then
 		ref="$(commas "$(j .events_per_sec "$refjson")")/s"

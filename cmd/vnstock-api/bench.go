@@ -165,6 +165,7 @@ func (c benchConfig) validate() error {
 		{!c.storm.reconnect || c.transport == "ws", "reconnect: only the ws transport resumes"},
 		{!c.storm.untilResumed || c.storm.reconnect, "until-resumed: needs --reconnect"},
 		{c.storm.backoff > 0 && c.storm.backoffMax >= c.storm.backoff, "backoff: must be positive and at most backoff-max"},
+		{c.storm.settle >= 0, "settle: must not be negative"},
 	}
 	for _, ch := range checks {
 		if !ch.ok {

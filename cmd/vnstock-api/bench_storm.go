@@ -29,6 +29,7 @@ type stormConfig struct {
 	untilResumed bool
 	backoff      time.Duration // ceiling of the first retry's random delay
 	backoffMax   time.Duration // largest ceiling
+	settle       time.Duration // most to wait for every client to see an event
 }
 
 // stormFlags registers the reconnect flags on fs; the returned function
@@ -38,8 +39,9 @@ func stormFlags(fs *flag.FlagSet) func() stormConfig {
 	until := fs.Bool("until-resumed", false, "with --reconnect: end when every client connected is resumed after a drop (--duration is the most to wait)")
 	backoff := fs.Duration("backoff", 100*time.Millisecond, "reconnect: ceiling of the first retry's random delay; doubles per failed attempt")
 	backoffMax := fs.Duration("backoff-max", 2*time.Second, "reconnect: largest backoff ceiling")
+	settle := fs.Duration("settle", 10*time.Second, "with --until-resumed: most to wait for every client to see an event before saying it is ready for the restart")
 	return func() stormConfig {
-		return stormConfig{reconnect: *reconnect, untilResumed: *until, backoff: *backoff, backoffMax: *backoffMax}
+		return stormConfig{reconnect: *reconnect, untilResumed: *until, backoff: *backoff, backoffMax: *backoffMax, settle: *settle}
 	}
 }
 
@@ -216,9 +218,9 @@ func (r *runner) resumed(rs *resumeStats) {
 }
 
 // waitResumed waits until every client connected now has seen an event
-// (so that it can resume with since) and says so, then until every one has
-// been dropped and resumed, or --duration passes, or ctx ends, printing
-// progress each second.
+// (so that it can resume with since; at most --settle) and says so, then
+// until every one has been dropped and resumed, or --duration passes, or
+// ctx ends, printing progress each second.
 func (r *runner) waitResumed(ctx context.Context, stats []*clientStats, m *measurement) {
 	m.target = int64(countAlive(stats))
 	m.start = time.Now()
@@ -226,7 +228,7 @@ func (r *runner) waitResumed(ctx context.Context, stats []*clientStats, m *measu
 	defer deadline.Stop()
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
-	for r.storm.seen.Load() < m.target && r.storm.dropped.Load() == 0 {
+	for settled := time.Now().Add(r.cfg.storm.settle); r.storm.seen.Load() < m.target && r.storm.dropped.Load() == 0 && time.Now().Before(settled); {
 		select {
 		case <-ctx.Done():
 			return
