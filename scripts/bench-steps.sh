@@ -393,7 +393,7 @@ step_redis() {
 		ref1=$(redis-benchmark -u "$REDIS_URL" -n 200000 -c 50 -P 1 --csv publish vnbench:ref "$payload" 2>/dev/null | awk -F'"' 'NR == 2 { print $4 }')
 		ref16=$(redis-benchmark -u "$REDIS_URL" -n 400000 -c 50 -P 16 --csv publish vnbench:ref "$payload" 2>/dev/null | awk -F'"' 'NR == 2 { print $4 }')
 	fi
-	row "Redis broker: events published/s, 512 concurrent publishers waiting for their seq (Go benchmark)" \
+	row "Redis broker: events published/s, 1,024 concurrent publishers waiting for their seq (Go benchmark)" \
 		"$(commas "${pub:-0}")/s" "" "" "$(commas "$ref1")/s (redis-benchmark PUBLISH, 50 clients)" "$(ratio "${pub:-0}" "$ref1")"
 	row "Redis broker: events published and delivered back/s, pipelined (PublishAsync, Go benchmark)" \
 		"$(commas "${async:-0}")/s" "≥ 100,000/s" "$(ge "${async:-0}" 100000)" "$(commas "$ref16")/s (redis-benchmark PUBLISH -P 16)" "$(ratio "${async:-0}" "$ref16")"
