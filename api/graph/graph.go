@@ -56,6 +56,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Authenticate is the auth hook; nil allows every request.
 	Authenticate Authenticator
+	// Limits, when set, returns the client's own topic cap (its API key's
+	// plan, from the context Authenticate returned); 0 keeps the hub's.
+	Limits func(ctx context.Context) (maxTopics int, messagesPerS float64)
 	// OriginPatterns are the cross-origin hosts allowed to open a WebSocket
 	// (path.Match patterns on the Origin's host, as coder/websocket).
 	OriginPatterns []string

@@ -44,6 +44,11 @@ func (h *Handler) openStream(ctx context.Context, field string, topics []string)
 		}
 	}
 	st := &stream{sub: h.cfg.Hub.NewSubscriber(), flush: h.cfg.Stream.FlushInterval, onWrite: h.cfg.Stream.OnWrite}
+	if h.cfg.Limits != nil {
+		if n, _ := h.cfg.Limits(ctx); n > 0 {
+			st.sub.SetMaxTopics(n)
+		}
+	}
 	h.countStream(ctx, st)
 	st.sub.Subscribe(ctx, hub.SubscribeRequest{Topics: topics})
 	// After Subscribe: Close must not run while Subscribe does. (gqlgen

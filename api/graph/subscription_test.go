@@ -214,3 +214,32 @@ func TestOnWrite(t *testing.T) {
 		}
 	})
 }
+
+// A client's own topic cap (its key's plan) ends a subscription that asks
+// for more topics with an error, and leaves smaller ones alone.
+func TestSubscriptionTopicCap(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(c *Config, _ *hub.Config) {
+		c.Limits = func(context.Context) (int, float64) { return 2, 0 }
+	})
+	publish(t, e, "quote:FPT", quoteJSON(e, "FPT", 60000), 1742526900000)
+	cl := connect(t, e.url, protoTransport, nil)
+	cl.subscribe("two", `subscription { quotes(symbols: ["FPT", "VNM"]) { symbol seq } }`, nil)
+	if got := string(cl.nextData("two")); !strings.Contains(got, `"FPT"`) {
+		t.Fatalf("two topics: %s", got)
+	}
+	cl.subscribe("three", `subscription { quotes(symbols: ["FPT", "VNM", "HPG"]) { symbol seq } }`, nil)
+	for {
+		m := cl.next()
+		if m.ID != "three" {
+			continue
+		}
+		if m.Type != "error" && !strings.Contains(string(m.Payload), "errors") {
+			t.Fatalf("three topics under a cap of two: %s %s", m.Type, m.Payload)
+		}
+		if !strings.Contains(string(m.Payload), "topic") {
+			t.Fatalf("the error does not name the topic limit: %s", m.Payload)
+		}
+		return
+	}
+}

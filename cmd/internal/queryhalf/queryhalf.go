@@ -83,7 +83,7 @@ func New(cfg Config, st storage.Store, h *hub.Hub, prot *Protection, rdb redis.C
 	stream.FlushInterval = max(stream.FlushInterval, 50*time.Millisecond)
 	stream.OnWrite = prot.OnWrite("graphql")
 	g, err := graph.New(graph.Config{Service: obs, Hub: h, Topics: live.Topics{Dir: cmp.Or(cfg.Directory, market.DefaultDirectory()), NoWildcards: cfg.NoWildcards},
-		Logger: log, Authenticate: prot.GraphAuth, OriginPatterns: cfg.WSOrigins, Stream: stream, OnStreamEnd: prot.StreamEnd(auth.ClassGraphQL)})
+		Logger: log, Authenticate: prot.GraphAuth, OriginPatterns: cfg.WSOrigins, Stream: stream, OnStreamEnd: prot.StreamEnd(auth.ClassGraphQL), Limits: auth.StreamLimits})
 	if err != nil {
 		return nil, err
 	}
