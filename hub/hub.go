@@ -71,6 +71,7 @@ type topicState struct {
 	pending  int                      // subscribers between Broker.Subscribe and registration; guarded by Hub.mu
 	last     atomic.Pointer[Event]    // latest event of a conflated topic (the snapshot)
 	conflate bool                     // set when the topic is first seen
+	kind     *kindStats               // counters of the topic's kind (the part before ':')
 }
 
 // New returns a hub delivering from broker, and starts the broker.
@@ -152,8 +153,13 @@ func (h *Hub) deliver(ev *Event, key string, conflate bool) {
 		s.offer(ev, key, ts.conflate)
 	}
 	n := len(ts.subs)
+	kind := ts.kind
 	h.mu.RUnlock()
 	h.stats.delivered.Add(uint64(n))
+	if kind != nil {
+		kind.received.Add(1)
+		kind.delivered.Add(uint64(n))
+	}
 }
 
 // DeliverBatch implements BatchDeliverer: events of conflated keys that a
@@ -195,7 +201,7 @@ func (h *Hub) addTopic(topic string, conflate bool) *topicState {
 	defer h.mu.Unlock()
 	ts, ok := h.topics[topic]
 	if !ok {
-		ts = &topicState{subs: map[*Subscriber]struct{}{}, conflate: conflate}
+		ts = &topicState{subs: map[*Subscriber]struct{}{}, conflate: conflate, kind: h.stats.kind(topic)}
 		h.topics[topic] = ts
 	}
 	return ts

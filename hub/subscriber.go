@@ -124,6 +124,7 @@ func (s *Subscriber) offer(ev *Event, key string, conflate bool) {
 		}
 		s.stream = append(s.stream, ev)
 		s.streamBytes += size
+		s.h.stats.queued.Add(int64(size))
 	}
 	s.signal()
 }
@@ -173,6 +174,7 @@ func (s *Subscriber) Drain(items []Item) ([]Item, error) {
 		items = mergeStream(items, start, s.stream)
 		clear(s.stream)
 		s.stream = s.stream[:0]
+		s.h.stats.queued.Add(-int64(s.streamBytes))
 		s.streamBytes = 0
 	}
 	return items, nil
@@ -227,6 +229,7 @@ func (s *Subscriber) failLocked(err error) {
 	s.ctrl = nil
 	clear(s.stream)
 	s.stream = nil
+	s.h.stats.queued.Add(-int64(s.streamBytes))
 	s.streamBytes = 0
 	s.pend = nil
 	s.signal()

@@ -25,7 +25,10 @@ func scrape(t *testing.T, m *Metrics) string {
 func TestFamilies(t *testing.T) {
 	t.Parallel()
 	m := New()
-	m.RegisterHub(func() hub.Stats { return hub.Stats{Published: 7, Subscribers: 3} })
+	m.RegisterHub(func() hub.Stats { return hub.Stats{Published: 7, Subscribers: 3, QueuedBytes: 512} },
+		func() map[string]hub.KindStats {
+			return map[string]hub.KindStats{"quote": {Received: 5, Delivered: 50}}
+		})
 	r := mux.NewRouter()
 	r.HandleFunc("/v1/market/{asset}/{symbol}/ohlcv", func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusTooManyRequests)
@@ -48,6 +51,9 @@ func TestFamilies(t *testing.T) {
 		`vnstock_stream_messages_written_total{kind="event",transport="ws"} 1`,
 		`vnstock_events_published_total 7`,
 		`vnstock_subscribers 3`,
+		`vnstock_queue_bytes 512`,
+		`vnstock_events_received_total{kind="quote"} 5`,
+		`vnstock_events_delivered_total{kind="quote"} 50`,
 		`go_goroutines`,
 	} {
 		if !strings.Contains(out, want) {

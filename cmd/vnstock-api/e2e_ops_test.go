@@ -66,7 +66,8 @@ func TestE2EMetricsAndShutdown(t *testing.T) {
 		`vnstock_connections{transport="ws"}`,
 		`vnstock_subscribers`,
 		`vnstock_events_published_total`,
-		`vnstock_events_delivered_total`,
+		`vnstock_events_received_total{kind="quote"}`,
+		`vnstock_events_delivered_total{kind="quote"}`,
 		`vnstock_stream_messages_written_total{kind="event",transport="ws"}`,
 		`vnstock_delivery_latency_seconds_count{transport="ws"}`,
 		`vnstock_broker_publish_duration_seconds_count`,
@@ -81,7 +82,7 @@ func TestE2EMetricsAndShutdown(t *testing.T) {
 			t.Errorf("%s = %v (present %v), want > 0", name, v, ok)
 		}
 	}
-	for _, name := range []string{`vnstock_events_conflated_total`, `vnstock_slow_consumer_disconnects_total`, `vnstock_upstream_breaker_open{source="kbs"}`} {
+	for _, name := range []string{`vnstock_events_conflated_total`, `vnstock_queue_bytes`, `vnstock_slow_consumer_disconnects_total`, `vnstock_upstream_breaker_open{source="kbs"}`} {
 		if v, ok := metricValue(metrics, name); !ok || v < 0 {
 			t.Errorf("%s = %v (present %v), want ≥ 0", name, v, ok)
 		}

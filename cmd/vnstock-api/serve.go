@@ -138,7 +138,7 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger) (*server, erro
 		s.closeStore()
 		return nil, err
 	}
-	s.prot.Metrics.RegisterHub(h.Stats)
+	s.prot.Metrics.RegisterHub(h.Stats, h.StatsByKind)
 	for _, tr := range []string{auth.ClassWS, auth.ClassSSE} {
 		s.prot.Metrics.GaugeFunc("vnstock_connections", "Stream connections open now, by transport.",
 			map[string]string{"transport": tr}, func() float64 { return float64(s.prot.Guard.Open(tr)) })
