@@ -282,6 +282,20 @@ func (h *Handler) Shutdown(ctx context.Context) error {
 	return ctx.Err()
 }
 
+// Subscriptions returns how many subscriptions are open now (metrics).
+func (h *Handler) Subscriptions() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.streams
+}
+
+// Connections returns how many GraphQL WebSocket connections are open now.
+func (h *Handler) Connections() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.conns)
+}
+
 func (h *Handler) streamOpened() {
 	h.mu.Lock()
 	h.streams++

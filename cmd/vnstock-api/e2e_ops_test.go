@@ -64,6 +64,7 @@ func TestE2EMetricsAndShutdown(t *testing.T) {
 	metrics := string(body)
 	positive := []string{
 		`vnstock_connections{transport="ws"}`,
+		`vnstock_subscriptions{transport="ws"}`,
 		`vnstock_subscribers`,
 		`vnstock_events_published_total`,
 		`vnstock_events_received_total{kind="quote"}`,
@@ -82,7 +83,8 @@ func TestE2EMetricsAndShutdown(t *testing.T) {
 			t.Errorf("%s = %v (present %v), want > 0", name, v, ok)
 		}
 	}
-	for _, name := range []string{`vnstock_events_conflated_total`, `vnstock_queue_bytes`, `vnstock_slow_consumer_disconnects_total`, `vnstock_upstream_breaker_open{source="kbs"}`} {
+	for _, name := range []string{`vnstock_events_conflated_total`, `vnstock_queue_bytes`,
+		`vnstock_connections{transport="graphql"}`, `vnstock_subscriptions{transport="graphql"}`, `vnstock_connections{transport="sse"}`, `vnstock_slow_consumer_disconnects_total`, `vnstock_upstream_breaker_open{source="kbs"}`} {
 		if v, ok := metricValue(metrics, name); !ok || v < 0 {
 			t.Errorf("%s = %v (present %v), want ≥ 0", name, v, ok)
 		}

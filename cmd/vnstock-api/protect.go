@@ -48,3 +48,20 @@ func (s *server) limiter() auth.Limiter {
 	}
 	return queryhalf.SharedLimiter(s.redis.client)
 }
+
+// registerStreamGauges exposes connections and subscriptions by transport.
+// A WebSocket or SSE connection is one hub subscription carrying all its
+// topics; a GraphQL connection carries one subscription per operation.
+func (s *server) registerStreamGauges() {
+	gauge := func(name, help, transport string, f func() float64) {
+		s.prot.Metrics.GaugeFunc(name, help, map[string]string{"transport": transport}, f)
+	}
+	const conns, subs = "Stream connections open now, by transport.", "Hub subscriptions open now, by transport."
+	for _, tr := range []string{auth.ClassWS, auth.ClassSSE} {
+		open := func() float64 { return float64(s.prot.Guard.Open(tr)) }
+		gauge("vnstock_connections", conns, tr, open)
+		gauge("vnstock_subscriptions", subs, tr, open)
+	}
+	gauge("vnstock_connections", conns, auth.ClassGraphQL, func() float64 { return float64(s.query.Graph.Connections()) })
+	gauge("vnstock_subscriptions", subs, auth.ClassGraphQL, func() float64 { return float64(s.query.Graph.Subscriptions()) })
+}

@@ -139,14 +139,11 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger) (*server, erro
 		return nil, err
 	}
 	s.prot.Metrics.RegisterHub(h.Stats, h.StatsByKind)
-	for _, tr := range []string{auth.ClassWS, auth.ClassSSE} {
-		s.prot.Metrics.GaugeFunc("vnstock_connections", "Stream connections open now, by transport.",
-			map[string]string{"transport": tr}, func() float64 { return float64(s.prot.Guard.Open(tr)) })
-	}
 	if s.query, err = newQueryHalf(cfg, s.store, h, dir, s.prot, s.cacheRedis(), log); err != nil {
 		s.closeStore()
 		return nil, err
 	}
+	s.registerStreamGauges()
 	stream := live.Config{Heartbeat: cfg.Heartbeat, FlushInterval: cfg.FlushInterval}
 	wsStream, sseStream := stream, stream
 	wsStream.OnWrite, sseStream.OnWrite = s.prot.OnWrite("ws"), s.prot.OnWrite("sse")
