@@ -17,6 +17,7 @@ func schemas() map[string]any {
 			"price_unit": map[string]any{"type": "string", "enum": []any{"vnd", "thousand", "point"}, "description": "Unit of the prices in data."},
 			"cached":     typ("boolean", "Answered from the cache or storage without an upstream call."),
 			"stale":      typ("boolean", "The upstream failed; this is the last stored value."),
+			"live":       typ("boolean", "Present and true when today's forming bar comes from the live feed (OHLCV)."),
 			"fetched_at": map[string]any{"type": []any{"string", "null"}, "format": "date-time", "description": "When the data came from the upstream, if known."},
 			"count":      integer("Number of rows in data."),
 		}),

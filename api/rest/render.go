@@ -25,6 +25,7 @@ type view struct {
 	priceUnit string  // overrides the answer's unit ("point" for indices)
 	pick      string  // keep only the frame row whose symbol column is this
 	noPrice   bool    // the rows carry no prices: meta has no price_unit
+	live      bool    // today's bar came from the live hub: meta.live
 }
 
 // rowKind is the shape of the data rows.
@@ -51,7 +52,9 @@ func (s *Server) render(w http.ResponseWriter, f format, a storage.Answer, v vie
 	}
 	bp := bufPool.Get().(*[]byte)
 	b := append((*bp)[:0], `{"data":`...)
-	if bt, ok := t.(barTable); ok {
+	// A live-merged series is a fresh slice per request: remembering it
+	// would only evict series that do repeat.
+	if bt, ok := t.(barTable); ok && !v.live {
 		b = s.bars.rows(b, bt)
 	} else {
 		b = t.appendJSON(b)
@@ -96,6 +99,9 @@ func appendMeta(b []byte, a storage.Answer, v view, n int) []byte {
 	b = strconv.AppendBool(b, a.Cached)
 	b = append(b, `,"stale":`...)
 	b = strconv.AppendBool(b, a.Stale)
+	if v.live {
+		b = append(b, `,"live":true`...)
+	}
 	b = append(b, `,"fetched_at":`...)
 	b = appendTime(b, a.FetchedAt)
 	b = append(b, `,"count":`...)

@@ -36,6 +36,10 @@ type Config struct {
 	// Snapshot serves GET /v1/market/snapshot; nil leaves that route to
 	// whoever mounts it.
 	Snapshot Snapshotter
+	// LiveBars supplies today's forming OHLCV bars: the last value of the
+	// hub's `bar:<SYM>:<interval>` topics (*hub.Hub). Unlike Snapshot it
+	// mounts no route; nil serves stored and upstream bars only.
+	LiveBars Snapshotter
 	// Calendar answers /v1/reference/market/status (nil:
 	// market.DefaultCalendar()).
 	Calendar *market.Calendar
@@ -47,6 +51,7 @@ type Config struct {
 type Server struct {
 	svc  Service
 	snap Snapshotter
+	live Snapshotter
 	cal  *market.Calendar
 	now  func() time.Time
 	log  *slog.Logger
@@ -55,7 +60,7 @@ type Server struct {
 
 // New returns the REST handlers.
 func New(cfg Config) *Server {
-	s := &Server{svc: cfg.Service, snap: cfg.Snapshot, cal: cfg.Calendar, now: cfg.Now, log: cfg.Logger, bars: newBarsMemo(memoSeries, memoBytes)}
+	s := &Server{svc: cfg.Service, snap: cfg.Snapshot, live: cfg.LiveBars, cal: cfg.Calendar, now: cfg.Now, log: cfg.Logger, bars: newBarsMemo(memoSeries, memoBytes)}
 	if s.cal == nil {
 		s.cal = market.DefaultCalendar()
 	}
@@ -132,6 +137,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, req *re
 	a, err := s.svc.Get(r.Context(), q)
 	if err != nil {
 		return err
+	}
+	if v.kind == rowsBars {
+		a, v = s.mergeLive(r.Context(), q, req.now, a, v)
 	}
 	return s.render(w, f, a, v)
 }

@@ -87,7 +87,11 @@ func New(cfg Config, st storage.Store, h *hub.Hub, prot *Protection, rdb redis.C
 	if err != nil {
 		return nil, err
 	}
-	return &Half{Upstreams: u, REST: rest.New(rest.Config{Service: obs, Logger: log}), Graph: g, Service: obs}, nil
+	rc := rest.Config{Service: obs, Logger: log}
+	if h != nil { // today's forming OHLCV bars come from the live feed
+		rc.LiveBars = h
+	}
+	return &Half{Upstreams: u, REST: rest.New(rc), Graph: g, Service: obs}, nil
 }
 
 // NewService builds the read-through service: cache (Redis when the
