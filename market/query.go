@@ -21,7 +21,7 @@ const (
 	CapIndices         Capability = "indices"          // index list
 	CapSearch          Capability = "search"           // Query.Text
 	CapOHLCV           Capability = "ohlcv"            // Symbol, Asset, Interval, Start, End
-	CapTrades          Capability = "trades"           // Symbol, Limit
+	CapTrades          Capability = "trades"           // Symbol, Limit, Before
 	CapDepth           Capability = "depth"            // Symbol
 	CapBoard           Capability = "board"            // Symbols
 	CapCompany         Capability = "company"          // Symbol: overview/profile
@@ -77,6 +77,7 @@ type Query struct {
 	Period     string    // "year" | "quarter"
 	Lang       string    // "vi" | "en"
 	Limit      int       // trades
+	Before     time.Time // trades: only those strictly before (zero = the newest)
 	Provider   string    // gold: "sjc" | "btmc"
 	Date       time.Time // gold / exchange rates (zero = today)
 }
@@ -129,6 +130,9 @@ func (q Query) Key() string {
 	add("lang", q.Lang)
 	if q.Limit > 0 {
 		add("limit", strconv.Itoa(q.Limit))
+	}
+	if !q.Before.IsZero() {
+		add("before", q.Before.In(ICT).Format(time.RFC3339Nano))
 	}
 	add("provider", q.Provider)
 	add("date", queryDay(q.Date))

@@ -123,6 +123,9 @@ func New(cfg Config) (*Service, error) {
 // treat them as read-only. Errors wrap market.ErrInvalid (a *FieldError
 // naming the parameter), ErrNotFound, ErrUnsupported or ErrUpstream.
 func (s *Service) Get(ctx context.Context, q market.Query) (Answer, error) {
+	if q.Capability == market.CapTrades && !q.Before.IsZero() {
+		return s.tradesBefore(ctx, q)
+	}
 	if q.Capability == market.CapOHLCV {
 		var err error
 		if q, err = s.normalizeOHLCV(q); err != nil {

@@ -216,7 +216,11 @@ func (f *fakeService) Get(ctx context.Context, q market.Query) (storage.Answer, 
 		if q.Symbol != "VNM" {
 			return a, fmt.Errorf("trades of %s: %w", q.Symbol, market.ErrNotFound)
 		}
-		a.Source, a.Trades = "tcbs", f.trades[:min(q.Limit, len(f.trades))]
+		a.Source, a.Trades = "tcbs", f.trades // newest first, as the Service answers
+		if !q.Before.IsZero() {
+			a.Trades = slices.DeleteFunc(slices.Clone(a.Trades), func(t market.Trade) bool { return !t.Time.Before(q.Before) })
+		}
+		a.Trades = a.Trades[:min(q.Limit, len(a.Trades))]
 		return a, nil
 	case market.CapBoard:
 		for _, s := range q.Symbols {

@@ -138,22 +138,15 @@ func (r queryResolver) Trades(ctx context.Context, symbol string, asset *model.A
 	}
 	q := market.Query{Capability: market.CapTrades, Symbol: sym, Asset: strings.ToLower(string(assetOf(asset))), Limit: n}
 	if before != nil {
-		q.Limit = maxTrades // the day's tape, to page back through
+		q.Before = *before // the Service pages back through the day's tape
 	}
 	a, err := r.h.cfg.Service.Get(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	out := &model.TradeTape{Symbol: string(sym), Meta: metaOf(a), Trades: make([]*model.Trade, 0, len(a.Trades))}
-	for i := range a.Trades {
-		t := &a.Trades[i]
-		if before != nil && !t.Time.Before(*before) {
-			continue // the answer is the tape; `before` pages back through it
-		}
-		if len(out.Trades) == n {
-			break
-		}
-		out.Trades = append(out.Trades, model.TradeFrom(t, model.Live{}))
+	out := &model.TradeTape{Symbol: string(sym), Meta: metaOf(a), Trades: make([]*model.Trade, 0, min(len(a.Trades), n))}
+	for i := range a.Trades[:min(len(a.Trades), n)] {
+		out.Trades = append(out.Trades, model.TradeFrom(&a.Trades[i], model.Live{}))
 	}
 	return out, nil
 }

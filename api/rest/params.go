@@ -88,6 +88,42 @@ func (r *request) date(name string) (time.Time, error) {
 	return d, nil
 }
 
+// instant reads an optional date-time query parameter: RFC 3339 with an
+// offset, or a wall-clock YYYY-MM-DDTHH:MM[:SS] in ICT. An offset's "+"
+// left unescaped arrives as a space and is read as "+".
+func (r *request) instant(name string) (time.Time, error) {
+	v := r.query.Get(name)
+	if v == "" {
+		if r.query.Has(name) {
+			return time.Time{}, market.Invalid(name, "is empty; give a time as RFC 3339 or YYYY-MM-DDTHH:MM:SS in ICT")
+		}
+		return time.Time{}, nil
+	}
+	if len(v) > maxInstantLen {
+		return time.Time{}, market.Invalid(name, "is longer than %d characters", maxInstantLen)
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if n := len(v); err != nil && n > 6 && v[n-6] == ' ' && v[n-3] == ':' {
+		t, err = time.Parse(time.RFC3339Nano, v[:n-6]+"+"+v[n-5:])
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02 15:04"} {
+		if err == nil {
+			break
+		}
+		t, err = time.ParseInLocation(layout, v, market.ICT)
+	}
+	if err != nil {
+		return time.Time{}, market.Invalid(name, "%.40q is not a time as RFC 3339 or YYYY-MM-DDTHH:MM:SS in ICT", v)
+	}
+	if y := t.In(market.ICT).Year(); y < minYear || y > maxYear {
+		return time.Time{}, market.Invalid(name, "year %d is outside %d..%d", y, minYear, maxYear)
+	}
+	return t.In(market.ICT), nil
+}
+
+// maxInstantLen is the longest instant parameter: RFC 3339 with nanoseconds.
+const maxInstantLen = len("2006-01-02T15:04:05.000000000+07:00")
+
 // The years a date parameter may name.
 const (
 	minYear = 1990

@@ -61,6 +61,8 @@ func marketRoutes() []route {
 		params: []param{
 			enumParam("asset", inPath, "Asset class.", "", tradeAssets()...), symbolParam(),
 			{name: "limit", in: inQuery, desc: "Number of trades (1 to 10000).", schema: map[string]any{"type": "integer", "minimum": 1, "maximum": 10000, "default": 100}},
+			{name: "before", in: inQuery, desc: "Only trades strictly before this time, to page back through the session: RFC 3339 (2025-03-12T10:00:00+07:00) or a date-time in ICT (2025-03-12T10:00:00).",
+				schema: map[string]any{"type": "string", "maxLength": maxInstantLen, "example": "2025-03-12T10:00:00+07:00"}},
 			priceUnitParam(),
 		},
 		query: tradesQuery,
@@ -141,8 +143,12 @@ func tradesQuery(r *request) (market.Query, view, error) {
 	if err != nil {
 		return market.Query{}, view{}, err
 	}
+	before, err := r.instant("before")
+	if err != nil {
+		return market.Query{}, view{}, err
+	}
 	div, err := r.priceUnit(asset)
-	q := market.Query{Capability: market.CapTrades, Symbol: sym, Asset: asset, Limit: limit}
+	q := market.Query{Capability: market.CapTrades, Symbol: sym, Asset: asset, Limit: limit, Before: before}
 	return q, view{kind: rowsTrades, symbol: sym, divisor: div}, err
 }
 

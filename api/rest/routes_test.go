@@ -309,7 +309,13 @@ func TestBadInput(t *testing.T) {
 		{"/v1/market/equity/VNM/trades?limit=0", "limit"},
 		{"/v1/market/equity/VNM/trades?limit=10001", "limit"},
 		{"/v1/market/equity/VNM/trades?limit=ten", "limit"},
-		{"/v1/market/equity/VNM/trades?before=2025-03-12T10:00:00%2B07:00", "before"},
+		{"/v1/market/equity/VNM/trades?before=", "before"},
+		{"/v1/market/equity/VNM/trades?before=2025-03-12", "before"},
+		{"/v1/market/equity/VNM/trades?before=2025-03-12T25:00:00", "before"},
+		{"/v1/market/equity/VNM/trades?before=12/03/2025%2010:00", "before"},
+		{"/v1/market/equity/VNM/trades?before=1700000000", "before"},
+		{"/v1/market/equity/VNM/trades?before=1800-01-01T10:00:00Z", "before"},
+		{"/v1/market/equity/VNM/trades?before=2025-03-12T10:00:00%2B07:00&before=2025-03-12T11:00:00%2B07:00", "before"},
 		{"/v1/market/quotes", "symbols"},
 		{"/v1/market/quotes?symbols=VNM&group=VN30", "symbols"},
 		{"/v1/market/quotes?symbols=VNM,,FPT", "symbols"},
@@ -343,6 +349,37 @@ func TestBadInput(t *testing.T) {
 	}
 	if n := len(svc.queries); n != 0 {
 		t.Errorf("bad requests reached the Service %d times: %+v", n, svc.queries)
+	}
+}
+
+// TestTradesBefore checks that ?before= reaches the Service as the instant
+// it names, in either form it is accepted in.
+func TestTradesBefore(t *testing.T) {
+	t.Parallel()
+	want := time.Date(2025, 3, 12, 10, 0, 0, 0, market.ICT)
+	tests := []struct {
+		before string
+		want   time.Time
+	}{
+		{"2025-03-12T10:00:00%2B07:00", want},
+		{"2025-03-12T10:00:00+07:00", want}, // the "+" arrives as a space
+		{"2025-03-12T03:00:00Z", want},
+		{"2025-03-12T10:00:00", want},
+		{"2025-03-12%2010:00", want},
+		{"2025-03-12T10:00:00.5%2B07:00", want.Add(500 * time.Millisecond)},
+	}
+	for _, tt := range tests {
+		r, svc := testServer(t)
+		u := "/v1/market/equity/VNM/trades?limit=20&before=" + tt.before
+		w := do(t, r, u)
+		if w.Code != http.StatusOK {
+			t.Errorf("%s: %d %.200s", u, w.Code, w.Body.String())
+			continue
+		}
+		q := svc.last()
+		if q.Capability != market.CapTrades || q.Limit != 20 || !q.Before.Equal(tt.want) || q.Before.Location() != market.ICT {
+			t.Errorf("%s: the Service got before %s limit %d, want %s", u, q.Before, q.Limit, tt.want)
+		}
 	}
 }
 
