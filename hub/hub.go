@@ -199,6 +199,12 @@ func (h *Hub) DeliverBatch(evs []*Event) {
 func (h *Hub) addTopic(topic string, conflate bool) *topicState {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	return h.topicLocked(topic, conflate)
+}
+
+// topicLocked returns topic's state, creating it when absent; the caller
+// holds h.mu for writing.
+func (h *Hub) topicLocked(topic string, conflate bool) *topicState {
 	ts, ok := h.topics[topic]
 	if !ok {
 		ts = &topicState{subs: map[*Subscriber]struct{}{}, conflate: conflate, kind: h.stats.kind(topic)}

@@ -123,8 +123,7 @@ func (h *Hub) reserve(topics []string) {
 		ts, ok := h.topics[t]
 		if !ok {
 			_, conflate := h.cfg.Classify(t, nil)
-			ts = &topicState{subs: map[*Subscriber]struct{}{}, conflate: conflate, kind: h.stats.kind(t)}
-			h.topics[t] = ts
+			ts = h.topicLocked(t, conflate)
 		}
 		ts.pending++
 	}
