@@ -15,6 +15,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/vnstock-api/vnstock-api/api/auth"
+	"github.com/vnstock-api/vnstock-api/api/reply"
 	"github.com/vnstock-api/vnstock-api/hub"
 )
 
@@ -181,18 +182,10 @@ func snapshotHandler(s Snapshotter) http.HandlerFunc {
 	}
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
+func writeJSON(w http.ResponseWriter, status int, v any) { _ = reply.JSON(w, status, v) }
 
 func writeError(w http.ResponseWriter, status int, code, msg, field string) {
-	body := map[string]string{"code": code, "message": msg}
-	if field != "" {
-		body["field"] = field
-	}
-	writeJSON(w, status, map[string]any{"error": body})
+	reply.Error(w, status, code, msg, field)
 }
 
 // recoverer turns a handler panic into a 500 JSON error without a stack

@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/vnstock-api/vnstock-api/api/auth"
+	"github.com/vnstock-api/vnstock-api/api/reply"
 	"github.com/vnstock-api/vnstock-api/market"
 	"github.com/vnstock-api/vnstock-api/storage"
 )
@@ -237,17 +238,13 @@ func optDate(field, s string, def time.Time) (time.Time, error) {
 	return t, nil
 }
 
+// writeJSON writes an admin answer; none may be cached.
 func writeJSON(w http.ResponseWriter, status int, v any) error {
-	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	return json.NewEncoder(w).Encode(v)
+	return reply.JSON(w, status, v)
 }
 
 func writeErr(w http.ResponseWriter, status int, code, msg, field string) {
-	body := map[string]string{"code": code, "message": msg}
-	if field != "" {
-		body["field"] = field
-	}
-	_ = writeJSON(w, status, map[string]any{"error": body})
+	w.Header().Set("Cache-Control", "no-store")
+	reply.Error(w, status, code, msg, field)
 }

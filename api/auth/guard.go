@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"math"
@@ -12,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/vnstock-api/vnstock-api/api/reply"
 )
 
 // Endpoint classes: the usage rows and the scope each needs.
@@ -184,10 +185,8 @@ func (g *Guard) refuse(w http.ResponseWriter, r *http.Request, err error) {
 
 // WriteError writes the API's JSON error for e.
 func WriteError(w http.ResponseWriter, e *Error) {
-	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(e.Status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": e.Code, "message": e.Msg}})
+	reply.Error(w, e.Status, e.Code, e.Msg, "")
 }
 
 // ClientIP is the peer address of r (proxies' forwarded headers are not

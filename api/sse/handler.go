@@ -6,7 +6,6 @@ package sse
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vnstock-api/vnstock-api/api/live"
+	"github.com/vnstock-api/vnstock-api/api/reply"
 	"github.com/vnstock-api/vnstock-api/hub"
 )
 
@@ -200,11 +200,5 @@ func writeError(w http.ResponseWriter, status int, err error) {
 	if !errors.As(err, &re) {
 		re = &requestError{"internal", "", "internal error"}
 	}
-	body := map[string]any{"code": re.code, "message": re.msg}
-	if re.field != "" {
-		body["field"] = re.field
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"error": body})
+	reply.Error(w, status, re.code, re.msg, re.field)
 }
