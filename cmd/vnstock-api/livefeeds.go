@@ -79,24 +79,25 @@ func newUpstreamChain(names []string, cfg Config, dir *market.Directory, u *upst
 	return f, nil
 }
 
-// firstUpstreamFeed is the first of names that reads a real upstream.
-func firstUpstreamFeed(names []string) string {
+// upstreamNames keeps, in order, the names of feeds that read a real upstream.
+func upstreamNames(names []string) []string {
+	var out []string
 	for _, n := range names {
 		if slices.Contains(upstreamFeeds(), n) {
-			return n
+			out = append(out, n)
 		}
+	}
+	return out
+}
+
+// firstUpstreamFeed is the first of names that reads a real upstream.
+func firstUpstreamFeed(names []string) string {
+	if up := upstreamNames(names); len(up) > 0 {
+		return up[0]
 	}
 	return ""
 }
 
 // upstreamChainName names the chain of the upstream feeds in names, e.g.
 // "ssi+kbs".
-func upstreamChainName(names []string) string {
-	var chain []string
-	for _, n := range names {
-		if slices.Contains(upstreamFeeds(), n) {
-			chain = append(chain, n)
-		}
-	}
-	return strings.Join(chain, "+")
-}
+func upstreamChainName(names []string) string { return strings.Join(upstreamNames(names), "+") }
