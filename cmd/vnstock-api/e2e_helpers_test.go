@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -40,16 +39,28 @@ var e2eBinary = sync.OnceValues(func() (string, error) {
 // proc is one running vnstock-api process.
 type proc struct {
 	t      *testing.T
+	name   string
 	cmd    *exec.Cmd
 	addr   string
 	mu     sync.Mutex
 	stdout strings.Builder
 	stderr strings.Builder
-	done   chan error
+	exited chan struct{} // closed when the process has exited; err is then set
+	err    error
 }
 
-// startProc runs the binary with args and env and waits for its listening line.
+// startProc runs `serve` with args and env and waits for its listening line.
 func startProc(t *testing.T, env []string, args ...string) *proc {
+	t.Helper()
+	return launchServe(t, "server", env, args...)
+}
+
+// launchServe runs `serve --log-format text --addr 127.0.0.1:0 args...` named
+// name (in failure messages) with env on top of PATH and HOME only, so no
+// VNSTOCK_*, DATABASE_URL or REDIS_URL of the caller leaks in, and waits for
+// its listening line. The process is killed when the test ends, its log
+// shown when the test failed.
+func launchServe(t *testing.T, name string, env []string, args ...string) *proc {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("end-to-end test builds and runs the binary")
@@ -58,8 +69,9 @@ func startProc(t *testing.T, env []string, args ...string) *proc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &proc{t: t, cmd: exec.Command(bin, append([]string{"serve", "--log-format", "text", "--addr", "127.0.0.1:0"}, args...)...), done: make(chan error, 1)}
-	p.cmd.Env = append(os.Environ(), env...)
+	p := &proc{t: t, name: name, exited: make(chan struct{}),
+		cmd: exec.Command(bin, append([]string{"serve", "--log-format", "text", "--addr", "127.0.0.1:0"}, args...)...)}
+	p.cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
 	outPipe, _ := p.cmd.StdoutPipe()
 	errPipe, _ := p.cmd.StderrPipe()
 	if err := p.cmd.Start(); err != nil {
@@ -85,25 +97,34 @@ func startProc(t *testing.T, env []string, args ...string) *proc {
 		defer wg.Done()
 		re := regexp.MustCompile(`msg=listening addr=(\S+)`)
 		sc := bufio.NewScanner(errPipe)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
 		for sc.Scan() {
 			line := sc.Text()
 			p.mu.Lock()
 			p.stderr.WriteString(line + "\n")
 			p.mu.Unlock()
 			if m := re.FindStringSubmatch(line); m != nil {
-				addrCh <- m[1]
+				select {
+				case addrCh <- m[1]:
+				default:
+				}
 			}
 		}
 	}()
-	go func() { wg.Wait(); p.done <- p.cmd.Wait() }()
+	go func() { wg.Wait(); p.err = p.cmd.Wait(); close(p.exited) }()
+	t.Cleanup(func() {
+		p.kill()
+		if t.Failed() {
+			t.Logf("log of %s:\n%s", p.name, p.logs())
+		}
+	})
 	select {
 	case p.addr = <-addrCh:
-	case err := <-p.done:
-		t.Fatalf("server exited before listening: %v\n%s", err, p.logs())
+	case <-p.exited:
+		t.Fatalf("%s exited before listening: %v\n%s", name, p.err, p.logs())
 	case <-time.After(30 * time.Second):
-		t.Fatalf("server did not listen within 30s\n%s", p.logs())
+		t.Fatalf("%s did not listen within 30s\n%s", name, p.logs())
 	}
-	t.Cleanup(func() { p.kill() })
 	return p
 }
 
@@ -123,19 +144,18 @@ func (p *proc) out() string {
 func (p *proc) stop() error {
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
 	select {
-	case err := <-p.done:
-		p.done <- err
-		return err
-	case <-time.After(30 * time.Second):
+	case <-p.exited:
+		return p.err
+	case <-time.After(15 * time.Second):
 		p.kill()
-		return errors.New("no exit within 30s of SIGTERM")
+		return fmt.Errorf("%s did not stop within 15 s of SIGTERM", p.name)
 	}
 }
 
+// kill ends the process at once (SIGKILL) and waits for its exit.
 func (p *proc) kill() {
-	if p.cmd.ProcessState == nil {
-		_ = p.cmd.Process.Kill()
-	}
+	_ = p.cmd.Process.Signal(syscall.SIGKILL)
+	<-p.exited
 }
 
 // key returns the bootstrap admin key the first start printed.

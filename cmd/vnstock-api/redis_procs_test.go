@@ -1,22 +1,18 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -54,112 +50,34 @@ func requireRedisURL(t *testing.T) string {
 	return u
 }
 
-// buildBinary returns the binary, built once per test run (e2eBinary).
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("builds the binary and runs processes")
-	}
-	bin, err := e2eBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bin
-}
-
 func randomPrefix() string {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	return "vnstocktest:procs:" + hex.EncodeToString(b[:]) + ":"
 }
 
-// serveProc is one running `vnstock-api serve`.
-type serveProc struct {
-	name   string
-	cmd    *exec.Cmd
-	addr   string
-	mu     sync.Mutex
-	log    bytes.Buffer
-	exited chan struct{}
-	err    error
-}
-
-var listeningAddr = regexp.MustCompile(`msg=listening addr=(\S+)`)
+// serveProc is one running `vnstock-api serve` of the scale-out tests.
+type serveProc struct{ *proc }
 
 // startServe starts a server on a free loopback port with the sim feed and
 // Redis at redisURL, and waits until it listens.
-func startServe(t *testing.T, bin, name, redisURL, prefix string, extra ...string) *serveProc {
+func startServe(t *testing.T, name, redisURL, prefix string, extra ...string) *serveProc {
 	t.Helper()
-	args := append([]string{"serve", "--log-format", "text", "--addr", "127.0.0.1:0", "--auth", "off", "--data-dir", t.TempDir(),
+	args := append([]string{"--auth", "off", "--data-dir", t.TempDir(),
 		"--redis-url", redisURL, "--redis-prefix", prefix, "--feeds", "sim", "--sim-rate", "200", "--log-level", "info",
 		"--shutdown-timeout", "3s", "--heartbeat", "1s"}, extra...)
-	p := &serveProc{name: name, cmd: exec.Command(bin, args...), exited: make(chan struct{})}
-	p.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
-	stderr, err := p.cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.cmd.Stdout = io.Discard
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	listening := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		for sc.Scan() {
-			line := sc.Text()
-			p.mu.Lock()
-			p.log.WriteString(line + "\n")
-			p.mu.Unlock()
-			if m := listeningAddr.FindStringSubmatch(line); m != nil {
-				listening <- m[1]
-			}
-		}
-		p.err = p.cmd.Wait()
-		close(p.exited)
-	}()
-	t.Cleanup(func() {
-		p.kill()
-		if t.Failed() {
-			t.Logf("log of %s:\n%s", p.name, p.logText())
-		}
-	})
-	select {
-	case p.addr = <-listening:
-	case <-p.exited:
-		t.Fatalf("%s exited: %v\n%s", name, p.err, p.logText())
-	case <-time.After(30 * time.Second):
-		t.Fatalf("%s did not listen\n%s", name, p.logText())
-	}
-	return p
+	return &serveProc{launchServe(t, name, nil, args...)}
 }
 
-func (p *serveProc) logText() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.log.String()
-}
+func (p *serveProc) logText() string { return p.logs() }
 
 // count returns how many log lines contain s.
 func (p *serveProc) count(s string) int { return strings.Count(p.logText(), s) }
 
-func (p *serveProc) kill() {
-	_ = p.cmd.Process.Signal(syscall.SIGKILL)
-	<-p.exited
-}
-
 // stop ends the process with SIGTERM and returns its exit error.
 func (p *serveProc) stop(t *testing.T) error {
 	t.Helper()
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.exited:
-		return p.err
-	case <-time.After(15 * time.Second):
-		t.Fatalf("%s did not stop within 15 s of SIGTERM", p.name)
-		return nil
-	}
+	return p.proc.stop()
 }
 
 // readyz returns the status field of /readyz.

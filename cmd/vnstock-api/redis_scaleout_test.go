@@ -40,12 +40,11 @@ func leadCounts(procs []*serveProc) []int {
 // and a client of the dead instance resuming elsewhere loses nothing.
 func TestScaleOutThreeInstances(t *testing.T) {
 	url := requireRedisURL(t)
-	bin := buildBinary(t)
 	prefix := randomPrefix()
 	t.Cleanup(func() { deleteKeys(t, url, prefix) })
 	procs := make([]*serveProc, 3)
 	for i := range procs {
-		procs[i] = startServe(t, bin, fmt.Sprintf("instance %d", i), url, prefix)
+		procs[i] = startServe(t, fmt.Sprintf("instance %d", i), url, prefix)
 	}
 	leader := waitLeader(t, procs, []int{0, 0, 0}, 15*time.Second)
 	clients := make([]*wsClient, 3)
@@ -137,12 +136,11 @@ func countType(ms []wireMsg, typ string) int {
 // client resuming from before the loss gets recovered complete:false with
 // snapshots.
 func TestScaleOutRedisRestart(t *testing.T) {
-	bin := buildBinary(t)
 	srv := startRedisServer(t)
 	prefix := randomPrefix()
 	procs := []*serveProc{
-		startServe(t, bin, "instance 0", srv.url(), prefix),
-		startServe(t, bin, "instance 1", srv.url(), prefix),
+		startServe(t, "instance 0", srv.url(), prefix),
+		startServe(t, "instance 1", srv.url(), prefix),
 	}
 	leader := waitLeader(t, procs, []int{0, 0}, 15*time.Second)
 	follower := 1 - leader
