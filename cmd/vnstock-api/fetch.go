@@ -28,24 +28,26 @@ Capabilities: ` + "%s"
 
 // fetchPaths maps a capability name to its REST route; {name} parts come
 // from name=value arguments, the rest of which become query parameters.
-var fetchPaths = map[string]string{
-	"equities": "/v1/reference/equities", "group": "/v1/reference/groups/{group}",
-	"industries": "/v1/reference/industries", "industry": "/v1/reference/industries/{code}/equities",
-	"indices": "/v1/reference/indices", "search": "/v1/reference/search", "market-status": "/v1/reference/market/status",
-	"etfs": "/v1/reference/etfs", "futures": "/v1/reference/futures", "warrants": "/v1/reference/warrants", "bonds": "/v1/reference/bonds",
-	"company": "/v1/reference/companies/{symbol}", "shareholders": "/v1/reference/companies/{symbol}/shareholders",
-	"officers": "/v1/reference/companies/{symbol}/officers", "subsidiaries": "/v1/reference/companies/{symbol}/subsidiaries",
-	"ownership": "/v1/reference/companies/{symbol}/ownership", "insider-trading": "/v1/reference/companies/{symbol}/insider-trading",
-	"capital-history": "/v1/reference/companies/{symbol}/capital-history", "news": "/v1/reference/companies/{symbol}/news",
-	"events": "/v1/reference/companies/{symbol}/events",
-	"ohlcv":  "/v1/market/{asset}/{symbol}/ohlcv", "trades": "/v1/market/{asset}/{symbol}/trades",
-	"depth": "/v1/market/equity/{symbol}/depth", "quotes": "/v1/market/quotes",
-	"funds": "/v1/reference/funds", "fund-nav": "/v1/market/funds/{code}/nav",
-	"fund-top-holdings": "/v1/market/funds/{code}/top-holdings", "fund-industry-holdings": "/v1/market/funds/{code}/industry-holdings",
-	"fund-asset-holdings": "/v1/market/funds/{code}/asset-holdings",
-	"balance-sheet":       "/v1/fundamental/equity/{symbol}/balance-sheet", "income-statement": "/v1/fundamental/equity/{symbol}/income-statement",
-	"cash-flow": "/v1/fundamental/equity/{symbol}/cash-flow", "ratios": "/v1/fundamental/equity/{symbol}/ratios",
-	"gold": "/v1/retail/gold", "exchange-rates": "/v1/retail/exchange-rates",
+func fetchPaths() map[string]string {
+	return map[string]string{
+		"equities": "/v1/reference/equities", "group": "/v1/reference/groups/{group}",
+		"industries": "/v1/reference/industries", "industry": "/v1/reference/industries/{code}/equities",
+		"indices": "/v1/reference/indices", "search": "/v1/reference/search", "market-status": "/v1/reference/market/status",
+		"etfs": "/v1/reference/etfs", "futures": "/v1/reference/futures", "warrants": "/v1/reference/warrants", "bonds": "/v1/reference/bonds",
+		"company": "/v1/reference/companies/{symbol}", "shareholders": "/v1/reference/companies/{symbol}/shareholders",
+		"officers": "/v1/reference/companies/{symbol}/officers", "subsidiaries": "/v1/reference/companies/{symbol}/subsidiaries",
+		"ownership": "/v1/reference/companies/{symbol}/ownership", "insider-trading": "/v1/reference/companies/{symbol}/insider-trading",
+		"capital-history": "/v1/reference/companies/{symbol}/capital-history", "news": "/v1/reference/companies/{symbol}/news",
+		"events": "/v1/reference/companies/{symbol}/events",
+		"ohlcv":  "/v1/market/{asset}/{symbol}/ohlcv", "trades": "/v1/market/{asset}/{symbol}/trades",
+		"depth": "/v1/market/equity/{symbol}/depth", "quotes": "/v1/market/quotes",
+		"funds": "/v1/reference/funds", "fund-nav": "/v1/market/funds/{code}/nav",
+		"fund-top-holdings": "/v1/market/funds/{code}/top-holdings", "fund-industry-holdings": "/v1/market/funds/{code}/industry-holdings",
+		"fund-asset-holdings": "/v1/market/funds/{code}/asset-holdings",
+		"balance-sheet":       "/v1/fundamental/equity/{symbol}/balance-sheet", "income-statement": "/v1/fundamental/equity/{symbol}/income-statement",
+		"cash-flow": "/v1/fundamental/equity/{symbol}/cash-flow", "ratios": "/v1/fundamental/equity/{symbol}/ratios",
+		"gold": "/v1/retail/gold", "exchange-rates": "/v1/retail/exchange-rates",
+	}
 }
 
 // fetchCmd answers one capability through an in-process REST server.
@@ -93,7 +95,7 @@ func fetchCmd(ctx context.Context, args []string, getenv func(string) string, st
 func fetchTarget(what string, kv []string) (string, error) {
 	path := what
 	if !strings.HasPrefix(what, "/") {
-		tpl, ok := fetchPaths[strings.ReplaceAll(what, "_", "-")]
+		tpl, ok := fetchPaths()[strings.ReplaceAll(what, "_", "-")]
 		if !ok {
 			return "", fmt.Errorf("fetch: unknown capability %q (one of %s)", what, strings.Join(fetchNames(), ", "))
 		}
@@ -130,8 +132,9 @@ func fetchTarget(what string, kv []string) (string, error) {
 }
 
 func fetchNames() []string {
-	names := make([]string, 0, len(fetchPaths))
-	for n := range fetchPaths {
+	paths := fetchPaths()
+	names := make([]string, 0, len(paths))
+	for n := range paths {
 		names = append(names, n)
 	}
 	sort.Strings(names)
