@@ -62,14 +62,23 @@ type Hub struct {
 	head   uint64 // seq of the last delivered event
 	closed bool
 
+	// delivered is the watermark of pulled conflation: every event up to it
+	// is in place (a pulled topic's last value stored, or a pushed event in
+	// its subscribers' queues). Drain pulls no value above it.
+	delivered atomic.Uint64
+
 	nextID atomic.Uint64
 	stats  stats
+
+	regMu sync.Mutex      // guards regs; taken after Hub.mu when both are held
+	regs  []*registration // waiting for the write lock; see Subscriber.register
 }
 
 type topicState struct {
 	subs     map[*Subscriber]struct{} // guarded by Hub.mu
-	pending  int                      // subscribers between Broker.Subscribe and registration; guarded by Hub.mu
+	pending  atomic.Int32             // subscribers between reserve and registration
 	last     atomic.Pointer[Event]    // latest event of a conflated topic (the snapshot)
+	keyed    atomic.Bool              // a conflated topic whose events conflate per key, not per topic: pushed, never pulled
 	conflate bool                     // set when the topic is first seen
 	kind     *kindStats               // counters of the topic's kind (the part before ':')
 }
@@ -133,7 +142,12 @@ func (h *Hub) classify(ev *Event) (string, bool) {
 	return key, conflate
 }
 
-// deliver fans out one classified event.
+// deliver fans out one classified event. An event conflated per topic (a
+// quote, an index) is pulled: it becomes the topic's last value and each
+// subscriber is only marked dirty, so the cost per subscriber is one atomic
+// load while its writer rests; Drain takes the latest value of every dirty
+// topic. Events conflated per key (bars) and stream events are pushed into
+// each subscriber's queue.
 func (h *Hub) deliver(ev *Event, key string, conflate bool) {
 	h.mu.RLock()
 	ts, ok := h.topics[ev.Topic]
@@ -144,13 +158,25 @@ func (h *Hub) deliver(ev *Event, key string, conflate bool) {
 		ts = h.topics[ev.Topic]
 	}
 	// Subscribe holds the write lock, so it sees either the old snapshot and
-	// this event in its queue, or the new snapshot and not this event.
+	// this event still to come, or the new snapshot and not this event.
+	pull := ts.conflate && key == ev.Topic
+	if ts.conflate && !pull && !ts.keyed.Load() {
+		ts.keyed.Store(true)
+	}
 	if ts.conflate {
 		ts.last.Store(ev)
 	}
 	atomic.StoreUint64(&h.head, max(ev.Seq, atomic.LoadUint64(&h.head)))
-	for s := range ts.subs {
-		s.offer(ev, key, ts.conflate)
+	if pull {
+		h.advanceDelivered(ev.Seq)
+		for s := range ts.subs {
+			s.touch()
+		}
+	} else {
+		for s := range ts.subs {
+			s.offer(ev, key, ts.conflate)
+		}
+		h.advanceDelivered(ev.Seq)
 	}
 	n := len(ts.subs)
 	kind := ts.kind
@@ -159,6 +185,16 @@ func (h *Hub) deliver(ev *Event, key string, conflate bool) {
 	if kind != nil {
 		kind.received.Add(1)
 		kind.delivered.Add(uint64(n))
+	}
+}
+
+// advanceDelivered raises the pull watermark to seq.
+func (h *Hub) advanceDelivered(seq uint64) {
+	for {
+		cur := h.delivered.Load()
+		if seq <= cur || h.delivered.CompareAndSwap(cur, seq) {
+			return
+		}
 	}
 }
 
@@ -225,6 +261,7 @@ func (h *Hub) AdvanceHead(seq uint64) {
 	if seq > atomic.LoadUint64(&h.head) {
 		atomic.StoreUint64(&h.head, seq)
 	}
+	h.advanceDelivered(seq)
 	h.mu.RUnlock()
 }
 
@@ -233,7 +270,7 @@ func (h *Hub) Interested(topic string) bool {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	ts, ok := h.topics[topic]
-	return ok && (len(ts.subs) > 0 || ts.pending > 0)
+	return ok && (len(ts.subs) > 0 || ts.pending.Load() > 0)
 }
 
 // Unrouted implements RoutedDeliverer.

@@ -112,37 +112,91 @@ func (s *Subscriber) remoteSnapshots(ctx context.Context, topics []string) map[s
 
 // reserve marks topics as being subscribed, before the broker is asked to
 // route them, so that a concurrent release does not report them idle.
-// register ends the reservation.
+// register ends the reservation. Only a topic never seen needs the write
+// lock.
 func (h *Hub) reserve(topics []string) {
 	if len(topics) == 0 {
 		return
 	}
+	var missing []string
+	h.mu.RLock()
+	for _, t := range topics {
+		if ts, ok := h.topics[t]; ok {
+			ts.pending.Add(1)
+		} else {
+			missing = append(missing, t)
+		}
+	}
+	h.mu.RUnlock()
+	if len(missing) == 0 {
+		return
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for _, t := range topics {
+	for _, t := range missing {
 		ts, ok := h.topics[t]
 		if !ok {
 			_, conflate := h.cfg.Classify(t, nil)
 			ts = h.topicLocked(t, conflate)
 		}
-		ts.pending++
+		ts.pending.Add(1)
 	}
+}
+
+// registration is one Subscribe waiting for the hub's write lock.
+type registration struct {
+	s      *Subscriber
+	req    SubscribeRequest
+	p      plan
+	remote map[string]*Event
+	head   uint64 // results, set under the write lock
+	snaps  []Item
 }
 
 // register adds the subscriber to its new topics under the hub's write lock,
 // so that no delivery interleaves, and queues the ack, the errors and (for a
 // plain subscribe) the snapshots. It returns the head seq at that instant and
 // the snapshots it took.
+//
+// Registrations are committed in groups: each joins a queue, and whoever
+// holds the write lock registers everything queued. A connection storm then
+// costs the delivering goroutine (which holds the read lock per event) a few
+// lock hand-overs rather than one per subscriber.
 func (s *Subscriber) register(req SubscribeRequest, p plan, remote map[string]*Event) (uint64, []Item) {
 	h := s.h
+	r := &registration{s: s, req: req, p: p, remote: remote}
+	h.regMu.Lock()
+	h.regs = append(h.regs, r)
+	h.regMu.Unlock()
 	h.mu.Lock()
-	defer h.mu.Unlock()
+	h.regMu.Lock()
+	batch := h.regs
+	h.regs = nil
+	h.regMu.Unlock()
+	for _, b := range batch {
+		b.head, b.snaps = b.s.registerLocked(b.req, b.p, b.remote)
+	}
+	h.mu.Unlock()
+	return r.head, r.snaps
+}
+
+// registerLocked is one registration; the caller holds h.mu for writing.
+// The subscriber's own goroutine is blocked in register meanwhile, so its
+// topic maps are safe to change here.
+func (s *Subscriber) registerLocked(req SubscribeRequest, p plan, remote map[string]*Event) (uint64, []Item) {
+	h := s.h
 	head := h.Head()
 	var snaps []Item
+	var pulls []pullSlot
 	for _, m := range p.newMems {
 		ts := h.topics[m] // created by reserve, never deleted
-		ts.pending--
+		ts.pending.Add(-1)
 		ts.subs[s] = struct{}{}
+		if ts.conflate {
+			// The snapshot (or the replay up to head) covers every value up
+			// to head: only later ones are pulled.
+			pulls = append(pulls, pullSlot{topic: m, ts: ts, sent: head})
+		}
 		snap := ts.last.Load()
 		if r := remote[m]; snap == nil && r != nil && r.Seq <= head {
 			snap = r // a later event may still be in flight: only older snapshots are safe
@@ -162,6 +216,7 @@ func (s *Subscriber) register(req SubscribeRequest, p plan, remote map[string]*E
 	if s.err != nil {
 		return head, nil
 	}
+	s.pulls = append(s.pulls, pulls...)
 	s.ctrl = append(s.ctrl, Item{Kind: ItemControl, Name: "ack", Line: AckLine(req.ID, p.acked)})
 	s.ctrl = append(s.ctrl, p.errs...)
 	if req.Since == nil {

@@ -3,6 +3,7 @@ package hub
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // ItemKind says what a queued Item is.
@@ -42,15 +43,18 @@ func (it Item) AppendJSON(b []byte) []byte {
 // Subscribe, Unsubscribe and Close are called by one goroutine (the
 // connection's reader); Ready, Drain and Push may be called concurrently.
 type Subscriber struct {
-	h     *Hub
-	id    uint64
-	ready chan struct{} // capacity 1: "the queue is not empty"
+	h      *Hub
+	id     uint64
+	dirty  atomic.Bool   // a pulled topic changed since the last Drain
+	ready  chan struct{} // capacity 1: "the queue is not empty"
+	notify func()        // set once before the first Subscribe; see SetNotify
 
 	mu          sync.Mutex // guards the fields below; taken after Hub.mu
 	ctrl        []Item     // replies, snapshots and replays, in order, before live events
 	stream      []*Event   // pending stream events, seq order
 	streamBytes int
-	pend        map[string]*Event // pending conflated events by key
+	pend        map[string]*Event // pending pushed conflated events by key
+	pulls       []pullSlot        // the conflated topics held, for Drain to pull
 	holding     int               // >0 while a resume is reading history
 	err         error             // terminal: the subscriber is ended
 	closed      bool
@@ -89,14 +93,48 @@ func (s *Subscriber) MaxTopics() int {
 // ID is unique within the hub.
 func (s *Subscriber) ID() uint64 { return s.id }
 
+// SetNotify makes the subscriber call f, instead of signalling Ready,
+// whenever its queue may have something to Drain (or it was ended). f runs
+// with the subscriber's lock held, on the publishing goroutine: it must not
+// block and must not call back into the subscriber; starting a writer
+// goroutine is what it is for. A transport that uses it needs no goroutine
+// of its own while the queue is empty. Call it once, before the first
+// Subscribe or Push, from the subscribing goroutine.
+func (s *Subscriber) SetNotify(f func()) { s.notify = f }
+
 // Ready is signalled when the queue may have something to Drain (or the
 // subscriber was ended).
 func (s *Subscriber) Ready() <-chan struct{} { return s.ready }
 
 func (s *Subscriber) signal() {
+	if s.notify != nil {
+		s.notify()
+		return
+	}
 	select {
 	case s.ready <- struct{}{}:
 	default:
+	}
+}
+
+// pullSlot is one conflated topic a subscriber holds: Drain sends the
+// topic's last value when it is newer than sent.
+type pullSlot struct {
+	topic string
+	ts    *topicState
+	sent  uint64 // seq of the last value of the topic this subscriber was sent
+}
+
+// touch marks the subscriber dirty, and wakes its writer the first time
+// since the last Drain. Called by Hub.deliver under Hub.mu.
+func (s *Subscriber) touch() {
+	if s.dirty.Load() || !s.dirty.CompareAndSwap(false, true) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err == nil && !s.closed {
+		s.signal()
 	}
 }
 
@@ -160,10 +198,13 @@ func (s *Subscriber) Drain(items []Item) ([]Item, error) {
 	if s.holding > 0 {
 		return items, nil
 	}
+	s.dirty.Store(false)
+	watermark := s.h.delivered.Load()
 	items = append(items, s.ctrl...)
 	clear(s.ctrl)
 	s.ctrl = s.ctrl[:0]
 	start := len(items)
+	items = s.pullLocked(items, watermark)
 	for _, ev := range s.pend {
 		items = append(items, Item{Kind: ItemEvent, Event: ev})
 	}
@@ -178,6 +219,23 @@ func (s *Subscriber) Drain(items []Item) ([]Item, error) {
 		s.streamBytes = 0
 	}
 	return items, nil
+}
+
+// pullLocked appends the last value of every held conflated topic that
+// changed since it was sent, up to the watermark: a value above it may have
+// pushed events before it that are not queued yet, and its topic is touched
+// again once the watermark passes it.
+func (s *Subscriber) pullLocked(items []Item, watermark uint64) []Item {
+	for i := range s.pulls {
+		sl := &s.pulls[i]
+		ev := sl.ts.last.Load()
+		if ev == nil || ev.Seq <= sl.sent || ev.Seq > watermark || sl.ts.keyed.Load() {
+			continue
+		}
+		sl.sent = ev.Seq
+		items = append(items, Item{Kind: ItemEvent, Event: ev})
+	}
+	return items
 }
 
 // mergeStream merges the seq-ordered stream events into the seq-ordered
@@ -232,5 +290,6 @@ func (s *Subscriber) failLocked(err error) {
 	s.h.stats.queued.Add(-int64(s.streamBytes))
 	s.streamBytes = 0
 	s.pend = nil
+	s.pulls = nil
 	s.signal()
 }

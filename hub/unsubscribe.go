@@ -1,6 +1,9 @@
 package hub
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // Unsubscribe releases topics as the client wrote them and acks them. A topic
 // it does not hold is acked too (unsubscribing is idempotent); one that is
@@ -57,6 +60,7 @@ func (s *Subscriber) dropTopicsLocked(topics []string) {
 			delete(s.pend, k)
 		}
 	}
+	s.pulls = slices.DeleteFunc(s.pulls, func(sl pullSlot) bool { return gone[sl.topic] })
 	kept := s.stream[:0]
 	for _, ev := range s.stream {
 		if gone[ev.Topic] {
@@ -83,7 +87,7 @@ func (h *Hub) release(s *Subscriber, topics []string) (idle []string) {
 			continue
 		}
 		delete(ts.subs, s)
-		if len(ts.subs) == 0 && ts.pending == 0 {
+		if len(ts.subs) == 0 && ts.pending.Load() == 0 {
 			idle = append(idle, t)
 		}
 	}
