@@ -630,3 +630,34 @@ func TestModeOffLimitsPerIP(t *testing.T) {
 		t.Fatalf("anonymous admin: %d", w.Code)
 	}
 }
+
+// A detached stream keeps its slot after the handler returns, until the
+// func Detach gave is called (once, however often it is called).
+func TestGuardDetachedStreamSlot(t *testing.T) {
+	t.Parallel()
+	fx := newFixture(t)
+	g := &Guard{Auth: fx.authenticator(t), Limiter: NewLocal(fx.clk.Now, 0), Streams: NewStreams(),
+		Logger: slog.New(slog.DiscardHandler)}
+	var end func()
+	h := g.Protect(Route{Class: ClassWS, Scope: ScopeStream, Stream: true}, http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		end = Detach(r.Context())
+	}))
+	if w := do(h, "/", fx.streamer); w.Code != http.StatusOK {
+		t.Fatalf("first stream: %d", w.Code)
+	}
+	if w := do(h, "/", fx.streamer); w.Code != http.StatusTooManyRequests {
+		t.Fatalf("second stream while the detached one runs: %d, want 429", w.Code)
+	}
+	first := end
+	first()
+	first()
+	if w := do(h, "/", fx.streamer); w.Code != http.StatusOK {
+		t.Fatalf("after the detached stream ended: %d", w.Code)
+	}
+	end()
+	if end := Detach(context.Background()); end == nil {
+		t.Fatal("Detach outside a Guard returned nil")
+	} else {
+		end()
+	}
+}

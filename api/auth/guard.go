@@ -66,6 +66,23 @@ func WithPrincipal(ctx context.Context, p Principal) context.Context {
 type StreamCounter struct {
 	Events atomic.Int64
 	Bytes  atomic.Int64
+
+	detached atomic.Bool
+	end      func() // releases the stream's slot and records its usage, once
+}
+
+// Detach is for a stream handler that keeps its connection after it returns
+// (a hijacked WebSocket served by a goroutine of its own, so that the HTTP
+// server's per-request buffers and stack are freed): the stream's slot and
+// usage are then released when the returned func is called, not when the
+// handler returns. Outside a Guard it returns a func that does nothing.
+func Detach(ctx context.Context) (end func()) {
+	c := CounterFromContext(ctx)
+	if c == nil || c.end == nil {
+		return func() {}
+	}
+	c.detached.Store(true)
+	return c.end
 }
 
 // CounterFromContext returns the stream's counter, or nil.
@@ -150,17 +167,22 @@ func (g *Guard) stream(w http.ResponseWriter, r *http.Request, p Principal, rt R
 			"too many concurrent streams: the plan allows " + strconv.Itoa(p.Plan.MaxStreams)})
 		return
 	}
-	defer release()
 	v, _ := g.open.LoadOrStore(rt.Class, new(atomic.Int64))
 	open := v.(*atomic.Int64)
 	open.Add(1)
-	defer open.Add(-1)
 	c := &StreamCounter{}
 	start := g.now()
+	c.end = sync.OnceFunc(func() {
+		release()
+		open.Add(-1)
+		if g.Usage != nil {
+			secs := int64(math.Round(g.now().Sub(start).Seconds()))
+			g.Usage.Add(p.UsageID(), rt.Class, 1, secs, c.Events.Load(), c.Bytes.Load())
+		}
+	})
 	next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), counterKey{}, c)))
-	if g.Usage != nil {
-		secs := int64(math.Round(g.now().Sub(start).Seconds()))
-		g.Usage.Add(p.UsageID(), rt.Class, 1, secs, c.Events.Load(), c.Bytes.Load())
+	if !c.detached.Load() {
+		c.end()
 	}
 }
 
