@@ -64,7 +64,7 @@ func Pump(ctx context.Context, sub *hub.Subscriber, cfg Config, write WriteFunc)
 			continue
 		case <-sub.Ready():
 		}
-		if err := flush(ctx, sub, write, cfg.OnWrite); err != nil {
+		if err := Flush(ctx, sub, write, cfg.OnWrite); err != nil {
 			return err
 		}
 		if cfg.FlushInterval > 0 {
@@ -80,7 +80,10 @@ func Pump(ctx context.Context, sub *hub.Subscriber, cfg Config, write WriteFunc)
 	}
 }
 
-func flush(ctx context.Context, sub *hub.Subscriber, write WriteFunc, onWrite func(context.Context, []hub.Item)) error {
+// Flush drains what sub has pending and hands it to write as one batch
+// (nothing is written when the queue is empty), then to onWrite. It returns
+// the subscriber's terminal error, write's error, or ctx's.
+func Flush(ctx context.Context, sub *hub.Subscriber, write WriteFunc, onWrite func(context.Context, []hub.Item)) error {
 	p := itemPool.Get().(*[]hub.Item)
 	defer func() {
 		clear(*p)

@@ -22,26 +22,38 @@ const maxFrame = 32 << 10
 
 var framePool = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
 
-// conn is one WebSocket client: its reader goroutine handles client
-// messages, the handler's goroutine pumps the subscriber's queue.
+// conn is one WebSocket client. The handler's goroutine reads client
+// messages; a writer goroutine exists only while the subscriber's queue has
+// something to send (or a heartbeat is due), so an idle connection holds one
+// goroutine.
 type conn struct {
 	h   *Handler
 	c   *websocket.Conn
+	nc  *batchConn // under c: batches each write into one system call
 	sub *hub.Subscriber
 	id  string
 
 	maxTopics int     // announced in welcome; the subscriber enforces it
 	msgRate   float64 // client messages per second
 
+	ctx          context.Context
 	cancel       context.CancelCauseFunc
 	lastActivity atomic.Int64 // Unix ns of the last client frame or pong
 	lastPing     atomic.Int64 // Unix ns of the last ping sent
 	pinging      atomic.Bool
+
+	kicks     atomic.Int64 // writer requests since the writer last looked; >0 while one runs
+	wmu       sync.Mutex   // guards ended and writers.Add
+	ended     bool         // no writer may start any more
+	writers   sync.WaitGroup
+	heartbeat *time.Timer // fires after Heartbeat without a write
+	hbDue     atomic.Bool
+	closeOnce sync.Once
 }
 
 func (cn *conn) run(parent context.Context) {
 	ctx, cancel := context.WithCancelCause(parent)
-	cn.cancel = cancel
+	cn.ctx, cn.cancel = ctx, cancel
 	defer cancel(nil)
 	cn.h.track(cn, true)
 	defer cn.h.track(cn, false)
@@ -49,25 +61,103 @@ func (cn *conn) run(parent context.Context) {
 	now := time.Now().UnixNano()
 	cn.lastActivity.Store(now)
 	cn.lastPing.Store(now)
+	cn.heartbeat = time.AfterFunc(cn.h.cfg.Stream.Heartbeat, func() {
+		cn.hbDue.Store(true)
+		cn.kick()
+	})
+	defer cn.heartbeat.Stop()
+	stop := context.AfterFunc(ctx, cn.kick) // the writer ends the connection
+	defer stop()
+	cn.sub.SetNotify(cn.kick)
 	cn.sub.Push("welcome", cn.h.welcomeLine(cn.id, cn.maxTopics, cn.msgRate))
 
-	readDone := make(chan struct{})
-	go func() {
-		defer close(readDone)
-		cn.readLoop(ctx)
-	}()
-	err := live.Pump(ctx, cn.sub, cn.h.cfg.Stream, func(items []hub.Item, hb bool) error {
-		return cn.write(ctx, items, hb)
-	})
-	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
-		err = cause
+	cn.readLoop(ctx)
+	cancel(nil)
+	cn.finish(ctx, context.Cause(ctx))
+	cn.wmu.Lock()
+	cn.ended = true
+	cn.wmu.Unlock()
+	cn.writers.Wait()
+}
+
+// kick makes sure a writer runs: it starts one unless one is running, which
+// then loops once more. It never blocks (it is the subscriber's notify).
+func (cn *conn) kick() {
+	if cn.kicks.Add(1) != 1 {
+		return
 	}
-	cn.finish(ctx, err)
-	<-readDone
+	cn.wmu.Lock()
+	defer cn.wmu.Unlock()
+	if !cn.ended {
+		cn.writers.Add(1)
+		go cn.writeLoop()
+	}
+}
+
+// writeLoop sends what is pending until nothing is, resting FlushInterval
+// after each batch so that what arrives meanwhile joins the next frame. When
+// the connection's context ends it closes the connection with the code the
+// cause calls for.
+func (cn *conn) writeLoop() {
+	defer cn.writers.Done()
+	cfg := cn.h.cfg.Stream
+	var rest *time.Timer
+	for {
+		seen := cn.kicks.Load()
+		var wrote bool
+		var err error
+		if cn.ctx.Err() == nil { // a write on a cancelled context would drop the connection
+			wrote, err = cn.send()
+		}
+		if err != nil {
+			cn.cancel(err)
+		}
+		if cn.ctx.Err() != nil {
+			cn.finish(cn.ctx, context.Cause(cn.ctx))
+			cn.kicks.Store(0)
+			return
+		}
+		if wrote && cfg.FlushInterval > 0 {
+			if rest == nil {
+				rest = time.NewTimer(cfg.FlushInterval)
+			} else {
+				rest.Reset(cfg.FlushInterval)
+			}
+			select {
+			case <-rest.C:
+			case <-cn.ctx.Done():
+			}
+			continue
+		}
+		if cn.kicks.CompareAndSwap(seen, 0) {
+			return
+		}
+	}
+}
+
+// send writes one batch of what is pending, or a heartbeat when one is due
+// and nothing else is; wrote says whether anything went out.
+func (cn *conn) send() (wrote bool, err error) {
+	hb := cn.hbDue.Swap(false)
+	err = live.Flush(cn.ctx, cn.sub, func(items []hub.Item, _ bool) error {
+		wrote = true
+		return cn.write(cn.ctx, items, false)
+	}, cn.h.cfg.Stream.OnWrite)
+	if err == nil && hb && !wrote {
+		wrote, err = true, cn.write(cn.ctx, nil, true)
+	}
+	if wrote {
+		cn.heartbeat.Reset(cn.h.cfg.Stream.Heartbeat)
+	}
+	return wrote, err
 }
 
 // finish closes the connection with the code err calls for.
 func (cn *conn) finish(ctx context.Context, err error) {
+	cn.closeOnce.Do(func() { cn.close(ctx, err) })
+}
+
+func (cn *conn) close(ctx context.Context, err error) {
 	var ce *closeError
 	switch {
 	case errors.Is(err, hub.ErrSlowConsumer):
@@ -91,7 +181,7 @@ func (cn *conn) sendLast(ctx context.Context, line []byte) {
 }
 
 // write sends one batch as frames of at most maxFrame bytes.
-func (cn *conn) write(ctx context.Context, items []hub.Item, heartbeat bool) error {
+func (cn *conn) write(ctx context.Context, items []hub.Item, heartbeat bool) (err error) {
 	now := time.Now()
 	if err := cn.checkAlive(ctx, now); err != nil {
 		return err
@@ -99,6 +189,12 @@ func (cn *conn) write(ctx context.Context, items []hub.Item, heartbeat bool) err
 	p := framePool.Get().(*[]byte)
 	defer framePool.Put(p)
 	buf := (*p)[:0]
+	cn.nc.hold()
+	defer func() {
+		if rerr := cn.nc.release(cn.h.cfg.Stream.WriteTimeout); err == nil {
+			err = rerr
+		}
+	}()
 	if heartbeat {
 		buf = cn.heartbeatLine(buf, now)
 	}
@@ -114,7 +210,7 @@ func (cn *conn) write(ctx context.Context, items []hub.Item, heartbeat bool) err
 		}
 		buf = it.AppendJSON(buf)
 	}
-	err := cn.writeFrame(ctx, buf)
+	err = cn.writeFrame(ctx, buf)
 	if cap(buf) <= 256<<10 {
 		*p = buf[:0]
 	}

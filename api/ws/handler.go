@@ -41,6 +41,13 @@ type Config struct {
 	// context (its API key's plan); a value <= 0 keeps the configured one.
 	// maxTopics only ever lowers MaxTopics; messagesPerS replaces MessageRate.
 	Limits func(ctx context.Context) (maxTopics int, messagesPerS float64)
+	// Detach, when set, is called once the connection is upgraded; the
+	// handler then returns at once (freeing the HTTP server's buffers and
+	// the request's stack) and the connection runs on a goroutine of its
+	// own, calling the func Detach returned when it ends. It is how a
+	// middleware that counts streams by the handler's duration (auth.Detach)
+	// keeps counting. Nil runs the connection on the handler's goroutine.
+	Detach func(ctx context.Context) (end func())
 	Logger *slog.Logger
 }
 
@@ -117,7 +124,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	default:
 	}
-	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+	hw := &hijackWriter{ResponseWriter: w}
+	c, err := websocket.Accept(hw, r, &websocket.AcceptOptions{
 		OriginPatterns:  h.cfg.OriginPatterns,
 		CompressionMode: websocket.CompressionDisabled,
 	})
@@ -125,15 +133,26 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return // Accept has written the HTTP error
 	}
 	h.conns.Add(1)
-	defer h.conns.Done()
 	// The library's own limit is a backstop; readLoop enforces the protocol's
 	// limit so that it can close with 4400 rather than 1009.
 	c.SetReadLimit(h.cfg.MaxMessageBytes + 1)
-	conn := &conn{h: h, c: c, sub: h.hub.NewSubscriber(), id: newSessionID()}
+	conn := &conn{h: h, c: c, nc: hw.conn, sub: h.hub.NewSubscriber(), id: newSessionID()}
 	conn.maxTopics, conn.msgRate = h.limits(r.Context())
 	conn.sub.SetMaxTopics(conn.maxTopics)
 	conn.maxTopics = conn.sub.MaxTopics() // the hub's own limit may be lower still
-	conn.run(r.Context())
+	if h.cfg.Detach == nil {
+		defer h.conns.Done()
+		conn.run(r.Context())
+		return
+	}
+	// The request's context ends when the handler returns; its values (the
+	// client's key, the usage counter) stay.
+	end := h.cfg.Detach(r.Context())
+	go func() {
+		defer h.conns.Done()
+		defer end()
+		conn.run(context.WithoutCancel(r.Context()))
+	}()
 }
 
 // limits returns one connection's topic cap and client message rate: the

@@ -161,3 +161,38 @@ func TestNoGoroutineLeakAfterManyClients(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A connection served on its own goroutine (Config.Detach) calls the end
+// func once when it ends; one served on the handler's goroutine needs none.
+func TestDetachedAndAttachedConnections(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, hub.Config{}, Config{})
+	cl := dial(t, e.url)
+	cl.until(isType("welcome"))
+	cl.send(`{"op":"subscribe","id":1,"topics":["quote:VNM"]}`)
+	cl.until(isType("ack"))
+	if got := e.ended.Load(); e.detached.Load() != 1 || got != 0 {
+		t.Fatalf("while open: detached %d, ended %d; want 1, 0", e.detached.Load(), got)
+	}
+	_ = cl.c.Close(websocket.StatusNormalClosure, "")
+	deadline := time.Now().Add(10 * time.Second)
+	for e.ended.Load() != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("after close: ended %d, want 1", e.ended.Load())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+
+	attached := newEnv(t, hub.Config{}, Config{Detach: func(context.Context) func() {
+		t.Error("Detach called")
+		return func() {}
+	}})
+	attached.h.cfg.Detach = nil
+	cl = dial(t, attached.url)
+	cl.until(isType("welcome"))
+	pub := publishQuote(t, attached.hub, "VNM", 61300)
+	cl.send(`{"op":"subscribe","id":1,"topics":["quote:VNM"]}`)
+	if m := cl.until(isType("snapshot")); m.Seq != pub {
+		t.Fatalf("attached snapshot seq %d, want %d", m.Seq, pub)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,6 +28,8 @@ type env struct {
 	h   *Handler
 	srv *httptest.Server
 	url string
+
+	detached, ended atomic.Int64 // calls of Config.Detach and of the func it returned
 }
 
 func newEnv(t *testing.T, hc hub.Config, wc Config) *env {
@@ -37,6 +40,13 @@ func newEnv(t *testing.T, hc hub.Config, wc Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e := &env{hub: h}
+	if wc.Detach == nil { // as served: on a goroutine of the connection's own
+		wc.Detach = func(context.Context) func() {
+			e.detached.Add(1)
+			return func() { e.ended.Add(1) }
+		}
+	}
 	handler := New(wc, h)
 	srv := httptest.NewServer(handler)
 	t.Cleanup(func() {
@@ -44,7 +54,8 @@ func newEnv(t *testing.T, hc hub.Config, wc Config) *env {
 		srv.Close()
 		_ = h.Close(context.Background())
 	})
-	return &env{hub: h, h: handler, srv: srv, url: "ws" + strings.TrimPrefix(srv.URL, "http")}
+	e.h, e.srv, e.url = handler, srv, "ws"+strings.TrimPrefix(srv.URL, "http")
+	return e
 }
 
 type message struct {

@@ -148,7 +148,7 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger) (*server, erro
 	wsStream, sseStream := stream, stream
 	wsStream.OnWrite, sseStream.OnWrite = s.prot.OnWrite("ws"), s.prot.OnWrite("sse")
 	s.ws = ws.New(ws.Config{Stream: wsStream, MaxTopics: cfg.MaxTopics, QueueBytes: cfg.QueueBytes,
-		OriginPatterns: cfg.WSOrigins, Limits: auth.StreamLimits, Logger: log}, h)
+		OriginPatterns: cfg.WSOrigins, Limits: auth.StreamLimits, Detach: auth.Detach, Logger: log}, h)
 	s.sse = sse.New(sse.Config{Stream: sseStream, MaxTopics: cfg.MaxTopics, Limits: auth.StreamLimits, Logger: log}, h)
 	s.http = &http.Server{
 		Handler: api.NewRouter(api.Deps{
