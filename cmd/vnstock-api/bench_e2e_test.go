@@ -9,6 +9,7 @@ import (
 	"net"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"go.uber.org/goleak"
@@ -34,6 +35,22 @@ func startTestServer(t *testing.T) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.run(ctx, ln) }()
+	// The sim's opening state is delivered by the hub's own goroutine: wait
+	// for every VN30 quote, so that every client's subscribe finds its
+	// snapshot however loaded the machine is.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		evs, _ := s.hub.Snapshot(ctx, []string{"quote:@VN30"})
+		delivered := len(evs) == 30
+		for _, ev := range evs {
+			delivered = delivered && ev.Seq <= s.hub.Head() // published and fanned out here
+		}
+		if delivered {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the sim's VN30 quotes were not delivered within 30 s")
+		}
+	}
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
