@@ -70,8 +70,9 @@ type Hub struct {
 	nextID atomic.Uint64
 	stats  stats
 
-	regMu sync.Mutex      // guards regs; taken after Hub.mu when both are held
-	regs  []*registration // waiting for the write lock; see Subscriber.register
+	regMu      sync.Mutex      // guards regs and committing; taken after Hub.mu when both are held
+	regs       []*registration // waiting for the write lock; see Subscriber.register
+	committing bool            // a subscriber is committing the queue
 }
 
 type topicState struct {

@@ -151,6 +151,7 @@ type registration struct {
 	remote map[string]*Event
 	head   uint64 // results, set under the write lock
 	snaps  []Item
+	done   chan struct{} // closed once committed
 }
 
 // register adds the subscriber to its new topics under the hub's write lock,
@@ -158,26 +159,51 @@ type registration struct {
 // plain subscribe) the snapshots. It returns the head seq at that instant and
 // the snapshots it took.
 //
-// Registrations are committed in groups: each joins a queue, and whoever
-// holds the write lock registers everything queued. A connection storm then
-// costs the delivering goroutine (which holds the read lock per event) a few
-// lock hand-overs rather than one per subscriber.
+// Registrations are committed in groups: each joins a queue, and one of
+// them (the committer) takes the write lock and commits everything queued,
+// again until the queue is empty, while the others wait for theirs. A
+// connection storm then costs the delivering goroutine (which takes the
+// read lock per event) one hand-over of the lock per group, not one per
+// subscriber.
 func (s *Subscriber) register(req SubscribeRequest, p plan, remote map[string]*Event) (uint64, []Item) {
 	h := s.h
-	r := &registration{s: s, req: req, p: p, remote: remote}
+	r := &registration{s: s, req: req, p: p, remote: remote, done: make(chan struct{})}
 	h.regMu.Lock()
 	h.regs = append(h.regs, r)
+	commit := !h.committing
+	h.committing = true
 	h.regMu.Unlock()
-	h.mu.Lock()
-	h.regMu.Lock()
-	batch := h.regs
-	h.regs = nil
-	h.regMu.Unlock()
-	for _, b := range batch {
-		b.head, b.snaps = b.s.registerLocked(b.req, b.p, b.remote)
+	if commit {
+		h.commitRegistrations()
 	}
-	h.mu.Unlock()
+	<-r.done
 	return r.head, r.snaps
+}
+
+// commitRegistrations commits queued registrations, a group per write lock,
+// until none is left.
+func (h *Hub) commitRegistrations() {
+	for {
+		h.mu.Lock()
+		h.regMu.Lock()
+		batch := h.regs
+		h.regs = nil
+		h.regMu.Unlock()
+		for _, b := range batch {
+			b.head, b.snaps = b.s.registerLocked(b.req, b.p, b.remote)
+		}
+		h.mu.Unlock()
+		for _, b := range batch {
+			close(b.done)
+		}
+		h.regMu.Lock()
+		if len(h.regs) == 0 {
+			h.committing = false
+			h.regMu.Unlock()
+			return
+		}
+		h.regMu.Unlock()
+	}
 }
 
 // registerLocked is one registration; the caller holds h.mu for writing.

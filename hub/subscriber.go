@@ -95,8 +95,8 @@ func (s *Subscriber) ID() uint64 { return s.id }
 
 // SetNotify makes the subscriber call f, instead of signalling Ready,
 // whenever its queue may have something to Drain (or it was ended). f runs
-// with the subscriber's lock held, on the publishing goroutine: it must not
-// block and must not call back into the subscriber; starting a writer
+// on the delivering goroutine, with or without the subscriber's lock held:
+// it must not block and must not call back into the subscriber; starting a writer
 // goroutine is what it is for. A transport that uses it needs no goroutine
 // of its own while the queue is empty. Call it once, before the first
 // Subscribe or Push, from the subscribing goroutine.
@@ -127,15 +127,16 @@ type pullSlot struct {
 
 // touch marks the subscriber dirty, and wakes its writer the first time
 // since the last Drain. Called by Hub.deliver under Hub.mu.
+//
+// It takes no lock: the delivering goroutine must never wait on a writer
+// that holds the subscriber's lock in Drain (with thousands of runnable
+// goroutines, one such wait costs it a trip through the scheduler's queue).
+// Waking an ended subscriber is harmless.
 func (s *Subscriber) touch() {
 	if s.dirty.Load() || !s.dirty.CompareAndSwap(false, true) {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.err == nil && !s.closed {
-		s.signal()
-	}
+	s.signal()
 }
 
 // offer queues one event without blocking. Called by Hub.Deliver under Hub.mu.
