@@ -106,8 +106,9 @@ func (cn *conn) writeLoop() {
 		seen := cn.kicks.Load()
 		var wrote bool
 		var err error
-		if cn.ctx.Err() == nil { // a write on a cancelled context would drop the connection
+		if cn.takeTurn() { // a write on a cancelled context would drop the connection
 			wrote, err = cn.send()
+			<-cn.h.turns
 		}
 		if err != nil {
 			cn.cancel(err)
@@ -133,6 +134,21 @@ func (cn *conn) writeLoop() {
 			return
 		}
 	}
+}
+
+// takeTurn waits for one of the handler's writer slots; false means the
+// connection's context ended first.
+func (cn *conn) takeTurn() bool {
+	select {
+	case cn.h.turns <- struct{}{}:
+	case <-cn.ctx.Done():
+		return false
+	}
+	if cn.ctx.Err() != nil {
+		<-cn.h.turns
+		return false
+	}
+	return true
 }
 
 // send writes one batch of what is pending, or a heartbeat when one is due

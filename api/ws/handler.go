@@ -10,6 +10,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strconv"
 	"sync"
 
@@ -48,7 +49,13 @@ type Config struct {
 	// middleware that counts streams by the handler's duration (auth.Detach)
 	// keeps counting. Nil runs the connection on the handler's goroutine.
 	Detach func(ctx context.Context) (end func())
-	Logger *slog.Logger
+	// Writers bounds the connections writing at once; the others wait,
+	// parked, for a turn (first come, first served). With thousands of
+	// connections it keeps the goroutines the scheduler has to run few, so
+	// the hub's delivering goroutine gets its share of the CPU and the
+	// values each writer pulls stay fresh. Default 8 × GOMAXPROCS.
+	Writers int
+	Logger  *slog.Logger
 }
 
 func (c Config) withDefaults() Config {
@@ -64,6 +71,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.QueueBytes <= 0 {
 		c.QueueBytes = 1 << 20
+	}
+	if c.Writers <= 0 {
+		c.Writers = 8 * runtime.GOMAXPROCS(0)
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -84,6 +94,7 @@ type Handler struct {
 	cfg      Config
 	hub      Hub
 	stop     chan struct{}
+	turns    chan struct{} // a slot per connection writing now; see Config.Writers
 	stopOnce sync.Once
 	conns    sync.WaitGroup
 
@@ -93,7 +104,8 @@ type Handler struct {
 
 // New returns a handler on h.
 func New(cfg Config, h Hub) *Handler {
-	return &Handler{cfg: cfg.withDefaults(), hub: h, stop: make(chan struct{})}
+	cfg = cfg.withDefaults()
+	return &Handler{cfg: cfg, hub: h, stop: make(chan struct{}), turns: make(chan struct{}, cfg.Writers)}
 }
 
 // Shutdown closes every connection with 1001 and waits for them, or ctx.
