@@ -43,6 +43,7 @@ type conn struct {
 	pinging      atomic.Bool
 
 	kicks     atomic.Int64 // writer requests since the writer last looked; >0 while one runs
+	turn      bool         // the writer holds one of the handler's slots; writer goroutine only
 	wmu       sync.Mutex   // guards ended and writers.Add
 	ended     bool         // no writer may start any more
 	writers   sync.WaitGroup
@@ -100,7 +101,6 @@ func (cn *conn) kick() {
 // cause calls for.
 func (cn *conn) writeLoop() {
 	defer cn.writers.Done()
-	cfg := cn.h.cfg.Stream
 	var rest *time.Timer
 	for {
 		seen := cn.kicks.Load()
@@ -108,7 +108,7 @@ func (cn *conn) writeLoop() {
 		var err error
 		if cn.takeTurn() { // a write on a cancelled context would drop the connection
 			wrote, err = cn.send()
-			<-cn.h.turns
+			cn.giveTurn()
 		}
 		if err != nil {
 			cn.cancel(err)
@@ -118,11 +118,11 @@ func (cn *conn) writeLoop() {
 			cn.kicks.Store(0)
 			return
 		}
-		if wrote && cfg.FlushInterval > 0 {
+		if d := cn.h.rest(); wrote && d > 0 {
 			if rest == nil {
-				rest = time.NewTimer(cfg.FlushInterval)
+				rest = time.NewTimer(d)
 			} else {
-				rest.Reset(cfg.FlushInterval)
+				rest.Reset(d)
 			}
 			select {
 			case <-rest.C:
@@ -144,11 +144,21 @@ func (cn *conn) takeTurn() bool {
 	case <-cn.ctx.Done():
 		return false
 	}
+	cn.turn = true
 	if cn.ctx.Err() != nil {
-		<-cn.h.turns
+		cn.giveTurn()
 		return false
 	}
 	return true
+}
+
+// giveTurn hands the writer slot back, once: early when a write has to
+// wait for a client that is not reading (batchConn.blocked), or after send.
+func (cn *conn) giveTurn() {
+	if cn.turn {
+		cn.turn = false
+		<-cn.h.turns
+	}
 }
 
 // send writes one batch of what is pending, or a heartbeat when one is due

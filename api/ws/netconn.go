@@ -3,9 +3,11 @@ package ws
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 )
@@ -31,6 +33,9 @@ type batchConn struct {
 	mu      sync.Mutex
 	holding bool
 	buf     *[]byte // pooled while holding; nil otherwise
+	// blocked, when set, is called (on the writing goroutine) when a batch
+	// has to wait for the client to read before it can all be written.
+	blocked func()
 }
 
 // hold starts collecting writes.
@@ -60,12 +65,31 @@ func (c *batchConn) release(timeout time.Duration) error {
 	if len(*p) == 0 {
 		return nil
 	}
-	if err := c.Conn.SetWriteDeadline(time.Now().Add(timeout)); err != nil {
+	deadline := time.Now().Add(timeout)
+	b := *p
+	if c.blocked != nil {
+		// First without waiting: a client that is not reading must not keep
+		// a writer's turn (see Config.Writers) while its socket drains.
+		if err := c.Conn.SetWriteDeadline(time.Now().Add(noWait)); err != nil {
+			return err
+		}
+		n, err := c.Conn.Write(b)
+		if err == nil || !errors.Is(err, os.ErrDeadlineExceeded) {
+			return err
+		}
+		b = b[n:]
+		c.blocked()
+	}
+	if err := c.Conn.SetWriteDeadline(deadline); err != nil {
 		return err
 	}
-	_, err := c.Conn.Write(*p)
+	_, err := c.Conn.Write(b)
 	return err
 }
+
+// noWait is how long a batch may wait for room in the socket before its
+// writer gives up its turn.
+const noWait = time.Millisecond
 
 // Write implements io.Writer for the library's buffered writer.
 func (c *batchConn) Write(p []byte) (int, error) {
