@@ -11,6 +11,7 @@ import (
 	"github.com/coder/websocket"
 	"go.uber.org/goleak"
 
+	"github.com/vnstock-api/vnstock-api/api/live"
 	"github.com/vnstock-api/vnstock-api/hub"
 )
 
@@ -194,5 +195,38 @@ func TestDetachedAndAttachedConnections(t *testing.T) {
 	cl.send(`{"op":"subscribe","id":1,"topics":["quote:VNM"]}`)
 	if m := cl.until(isType("snapshot")); m.Seq != pub {
 		t.Fatalf("attached snapshot seq %d, want %d", m.Seq, pub)
+	}
+}
+
+// With a single writer slot, a client that stops reading gives the slot back
+// as soon as its socket is full: another client keeps receiving long before
+// the stuck write's timeout (a minute here) would have freed it.
+func TestStuckClientKeepsNoWriterTurn(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, hub.Config{QueueBytes: 64 << 20}, Config{Writers: 1, Stream: live.Config{WriteTimeout: time.Minute}})
+	stuck, other := dial(t, e.url), dial(t, e.url)
+	for _, cl := range []*client{stuck, other} {
+		cl.until(isType("welcome"))
+		cl.send(`{"op":"subscribe","id":1,"topics":["trade:VNM"]}`)
+		cl.until(isType("ack"))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	// Fill the stuck client's socket (it never reads) while the other reads.
+	var last uint64
+	for range 32768 {
+		last = publishTrade(t, e.hub, 1024)
+	}
+	for {
+		m, err := other.next(ctx)
+		if err != nil {
+			t.Fatalf("the other client stopped receiving before seq %d: %v", last, err)
+		}
+		if m.Seq == last {
+			break
+		}
+	}
+	if e.hub.Stats().SlowConsumers != 0 {
+		t.Fatal("a client was ended; the test needs both alive")
 	}
 }
