@@ -69,7 +69,12 @@ type Config struct {
 	// bound on one write (default 5s) after which a stuck client is closed,
 	// and OnWrite (optional) sees each batch a subscription sends, with the
 	// context the Authenticator returned.
-	Stream         live.Config
+	Stream live.Config
+	// Writers bounds the subscriptions preparing a message at once
+	// (live.Turns; a turn is given back when the next message is asked for,
+	// or after 50 ms, so a client slow to take its message keeps none).
+	// Default 8 × GOMAXPROCS.
+	Writers        int
 	MaxDepth       int // default 12 (introspection fields are not counted)
 	MaxComplexity  int // default 1,000
 	MaxBatch       int // operations in one batched POST; default 10
@@ -133,6 +138,7 @@ type Handler struct {
 	srv      *handler.Server
 	explorer *explorer
 	renders  *renderCache
+	turns    *live.Turns
 
 	mu      sync.Mutex
 	conns   map[*context.CancelCauseFunc]struct{}
@@ -147,6 +153,7 @@ func New(cfg Config) (*Handler, error) {
 		return nil, errors.New("graph: Config needs a Service and a Hub")
 	}
 	h := &Handler{cfg: cfg.withDefaults(), renders: newRenderCache(), conns: map[*context.CancelCauseFunc]struct{}{}}
+	h.turns = live.NewTurns(h.cfg.Writers)
 	ex, err := newExplorer()
 	if err != nil {
 		return nil, fmt.Errorf("graph: explorer: %w", err)

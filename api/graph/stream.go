@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vnstock-api/vnstock-api/api/auth"
+	"github.com/vnstock-api/vnstock-api/api/live"
 	"github.com/vnstock-api/vnstock-api/hub"
 	"github.com/vnstock-api/vnstock-api/market"
 )
@@ -33,6 +34,38 @@ type stream struct {
 	end            func()       // reports the totals; run once by close
 
 	closeOnce sync.Once
+
+	turns *live.Turns // shared by the handler's subscriptions
+	held  atomic.Bool // this stream holds a turn
+	hold  *time.Timer // gives the turn back if the next call is late
+}
+
+// maxTurn is the longest a subscription keeps its turn after its message
+// was handed over.
+const maxTurn = 50 * time.Millisecond
+
+// takeTurn waits for a turn before the stream drains and renders.
+func (s *stream) takeTurn(ctx context.Context) error {
+	if s.turns == nil {
+		return nil
+	}
+	if !s.turns.Take(ctx) {
+		return ctx.Err()
+	}
+	s.held.Store(true)
+	if s.hold == nil {
+		s.hold = time.AfterFunc(maxTurn, s.giveTurn)
+	} else {
+		s.hold.Reset(maxTurn)
+	}
+	return nil
+}
+
+// giveTurn hands the turn back, once per turn; safe from the hold timer.
+func (s *stream) giveTurn() {
+	if s.held.CompareAndSwap(true, false) {
+		s.turns.Give()
+	}
 }
 
 // openStream validates topics (argument names field in errors), subscribes
@@ -43,7 +76,7 @@ func (h *Handler) openStream(ctx context.Context, field string, topics []string)
 			return nil, topicError(field, err)
 		}
 	}
-	st := &stream{sub: h.cfg.Hub.NewSubscriber(), flush: h.cfg.Stream.FlushInterval, onWrite: h.cfg.Stream.OnWrite}
+	st := &stream{sub: h.cfg.Hub.NewSubscriber(), flush: h.cfg.Stream.FlushInterval, onWrite: h.cfg.Stream.OnWrite, turns: h.turns}
 	if h.cfg.Limits != nil {
 		if n, _ := h.cfg.Limits(ctx); n > 0 {
 			st.sub.SetMaxTopics(n)
@@ -96,12 +129,16 @@ func (e *notFoundError) Unwrap() error { return market.ErrNotFound }
 func (s *stream) next(ctx context.Context) ([]*hub.Event, error) {
 	clear(s.items) // the previous batch's, kept for wrote
 	for {
+		s.giveTurn() // the previous message has been taken, or there was none
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		case <-s.sub.Ready():
 		}
 		if err := s.cooldown(ctx); err != nil {
+			return nil, err
+		}
+		if err := s.takeTurn(ctx); err != nil {
 			return nil, err
 		}
 		items, err := s.sub.Drain(s.items[:0])
@@ -187,6 +224,7 @@ func (s *stream) cooldown(ctx context.Context) error {
 // close unsubscribes and reports the stream's usage; it is idempotent.
 func (s *stream) close() {
 	s.closeOnce.Do(func() {
+		s.giveTurn()
 		s.sub.Close(context.Background())
 		if s.end != nil {
 			s.end()

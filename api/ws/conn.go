@@ -136,20 +136,11 @@ func (cn *conn) writeLoop() {
 	}
 }
 
-// takeTurn waits for one of the handler's writer slots; false means the
+// takeTurn waits for one of the handler's writer turns; false means the
 // connection's context ended first.
 func (cn *conn) takeTurn() bool {
-	select {
-	case cn.h.turns <- struct{}{}:
-	case <-cn.ctx.Done():
-		return false
-	}
-	cn.turn = true
-	if cn.ctx.Err() != nil {
-		cn.giveTurn()
-		return false
-	}
-	return true
+	cn.turn = cn.h.turns.Take(cn.ctx)
+	return cn.turn
 }
 
 // giveTurn hands the writer slot back, once: early when a write has to
@@ -157,7 +148,7 @@ func (cn *conn) takeTurn() bool {
 func (cn *conn) giveTurn() {
 	if cn.turn {
 		cn.turn = false
-		<-cn.h.turns
+		cn.h.turns.Give()
 	}
 }
 

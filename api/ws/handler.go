@@ -10,7 +10,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -51,11 +50,9 @@ type Config struct {
 	// middleware that counts streams by the handler's duration (auth.Detach)
 	// keeps counting. Nil runs the connection on the handler's goroutine.
 	Detach func(ctx context.Context) (end func())
-	// Writers bounds the connections writing at once; the others wait,
-	// parked, for a turn (first come, first served). With thousands of
-	// connections it keeps the goroutines the scheduler has to run few, so
-	// the hub's delivering goroutine gets its share of the CPU and the
-	// values each writer pulls stay fresh. Default 8 × GOMAXPROCS.
+	// Writers bounds the connections writing at once (live.Turns); a
+	// writer whose client's socket is full gives its turn back. Default
+	// 8 × GOMAXPROCS.
 	Writers int
 	// FrameRate is the frames per second all connections together aim at:
 	// a connection rests at least open connections / FrameRate between two
@@ -84,9 +81,6 @@ func (c Config) withDefaults() Config {
 	if c.FrameRate <= 0 {
 		c.FrameRate = 200_000
 	}
-	if c.Writers <= 0 {
-		c.Writers = 8 * runtime.GOMAXPROCS(0)
-	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -106,7 +100,7 @@ type Handler struct {
 	cfg      Config
 	hub      Hub
 	stop     chan struct{}
-	turns    chan struct{} // a slot per connection writing now; see Config.Writers
+	turns    *live.Turns // see Config.Writers
 	stopOnce sync.Once
 	conns    sync.WaitGroup
 
@@ -124,7 +118,7 @@ func (h *Handler) rest() time.Duration {
 // New returns a handler on h.
 func New(cfg Config, h Hub) *Handler {
 	cfg = cfg.withDefaults()
-	return &Handler{cfg: cfg, hub: h, stop: make(chan struct{}), turns: make(chan struct{}, cfg.Writers)}
+	return &Handler{cfg: cfg, hub: h, stop: make(chan struct{}), turns: live.NewTurns(cfg.Writers)}
 }
 
 // Shutdown closes every connection with 1001 and waits for them, or ctx.
