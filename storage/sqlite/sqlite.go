@@ -58,7 +58,7 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*Store, error)
 	}
 	// The writer connects first, so that the file exists and is in WAL mode
 	// before any reader (query_only) opens it.
-	if err := s.w.PingContext(ctx); err != nil {
+	if err := pingWriter(ctx, s.w); err != nil {
 		s.w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -73,6 +73,28 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*Store, error)
 	}
 	return s, nil
 }
+
+// pingWriter makes the writer's first connection. Switching a new file to
+// WAL does not wait on the busy timeout when another process is doing the
+// same, so a busy answer is retried, for up to the busy timeout.
+func pingWriter(ctx context.Context, w *sql.DB) error {
+	deadline := time.Now().Add(busyTimeout)
+	for {
+		err := w.PingContext(ctx)
+		var coded interface{ Code() int }
+		if err == nil || !errors.As(err, &coded) || coded.Code()&0xff != sqliteBusy || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// sqliteBusy is SQLITE_BUSY, the primary result code of a locked database.
+const sqliteBusy = 5
 
 func openPool(path, extra string, conns int) (*sql.DB, error) {
 	dsn := path + "?_pragma=busy_timeout(" + fmt.Sprint(busyTimeout.Milliseconds()) + ")" +
