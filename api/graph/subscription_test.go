@@ -135,7 +135,9 @@ func TestSubscriptionTrades(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, r := range batch.Trades {
-				got = append(got, string(r))
+				if !strings.Contains(string(r), `"price":1,`) { // a late probe of syncStream
+					got = append(got, string(r))
+				}
 			}
 		}
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
