@@ -234,10 +234,12 @@ func (cn *conn) write(ctx context.Context, items []hub.Item, heartbeat bool) (er
 	return err
 }
 
+// writeFrame hands one frame to the library. It is only called between
+// hold and release, so it goes to memory and never waits on the socket: the
+// write timeout applies where the batch is written (batchConn.release), and
+// no timer is needed per frame.
 func (cn *conn) writeFrame(ctx context.Context, frame []byte) error {
-	wctx, cancel := context.WithTimeout(ctx, cn.h.cfg.Stream.WriteTimeout)
-	defer cancel()
-	return cn.c.Write(wctx, websocket.MessageText, frame)
+	return cn.c.Write(ctx, websocket.MessageText, frame)
 }
 
 func (cn *conn) heartbeatLine(b []byte, now time.Time) []byte {
