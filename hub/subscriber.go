@@ -204,6 +204,9 @@ func (s *Subscriber) Drain(items []Item) ([]Item, error) {
 	items = append(items, s.ctrl...)
 	clear(s.ctrl)
 	s.ctrl = s.ctrl[:0]
+	if cap(s.ctrl) > 8 { // a subscribe's snapshots: do not keep their room while idle
+		s.ctrl = nil
+	}
 	start := len(items)
 	items = s.pullLocked(items, watermark)
 	for _, ev := range s.pend {
