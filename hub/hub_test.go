@@ -187,3 +187,45 @@ func checkOrdering(t *testing.T, got []msg) {
 		}
 	}
 }
+
+// Pulled (quote) and pushed (trade) topics published at once still reach a
+// subscriber in strictly increasing seq, with every trade, none repeated.
+func TestPulledAndPushedKeepSeqOrder(t *testing.T) {
+	t.Parallel()
+	h, _ := newTestHub(t, Config{QueueBytes: 64 << 20}, MemoryConfig{})
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for _, topic := range []string{"quote:A", "quote:B", "trade:A"} {
+		wg.Go(func() {
+			for i := 0; ctx.Err() == nil; i++ {
+				_, _ = h.Publish(ctx, topic, []byte(fmt.Sprint(i)), 0)
+			}
+		})
+	}
+	defer func() { cancel(); wg.Wait() }()
+	for range 10 {
+		s := h.NewSubscriber()
+		s.Subscribe(ctx, SubscribeRequest{Topics: []string{"quote:A", "quote:B", "trade:A"}})
+		got := collect(t, s, func(m []msg) bool { return count(m, "event") >= 200 })
+		checkOrdering(t, got)
+		var trades []string
+		for _, m := range got {
+			if m.Type == "event" && m.Topic == "trade:A" {
+				trades = append(trades, string(m.Data))
+			}
+		}
+		for i := 1; i < len(trades); i++ { // the trade publisher counts up by one
+			var a, b int
+			if _, err := fmt.Sscan(trades[i-1], &a); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := fmt.Sscan(trades[i], &b); err != nil {
+				t.Fatal(err)
+			}
+			if b != a+1 {
+				t.Fatalf("trade %d followed by %d: a stream event was lost or repeated", a, b)
+			}
+		}
+		s.Close(ctx)
+	}
+}
