@@ -15,14 +15,14 @@ type countingDeliverer struct{ n atomic.Int64 }
 
 func (c *countingDeliverer) Deliver(*hub.Event) { c.n.Add(1) }
 
-// BenchmarkPublish measures events published through Redis (seq, stream,
-// last value, PUBLISH) with many concurrent publishers batched into one
-// script call, and their delivery back over pub/sub to this instance.
-// Real Redis only: miniredis says nothing about Redis's speed.
-func BenchmarkPublish(b *testing.B) {
+// benchPayload is a quote-sized event.
+var benchPayload = []byte(`{"symbol":"VNM","price":61300,"change":300,"volume":1234500,"bid":[{"price":61200,"volume":1000}],"ask":[{"price":61300,"volume":2000}]}`)
+
+// startBenchBroker starts a broker on the benchmark Redis, counting what it
+// delivers back, subscribed to 30 quote topics; it is closed with b.
+func startBenchBroker(b *testing.B) (*Broker, *countingDeliverer, []string) {
 	c := openBenchRedis(b)
-	prefix := benchPrefix(b, c)
-	br, err := New(Config{Client: c, Prefix: prefix})
+	br, err := New(Config{Client: c, Prefix: benchPrefix(b, c)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func BenchmarkPublish(b *testing.B) {
 	if err := br.Start(d); err != nil {
 		b.Fatal(err)
 	}
-	defer br.Close(context.Background())
+	b.Cleanup(func() { _ = br.Close(context.Background()) })
 	topics := make([]string, 30)
 	for i := range topics {
 		topics[i] = "quote:S" + strconv.Itoa(i)
@@ -38,7 +38,15 @@ func BenchmarkPublish(b *testing.B) {
 	if err := br.Subscribe(context.Background(), topics...); err != nil {
 		b.Fatal(err)
 	}
-	payload := []byte(`{"symbol":"VNM","price":61300,"change":300,"volume":1234500,"bid":[{"price":61200,"volume":1000}],"ask":[{"price":61300,"volume":2000}]}`)
+	return br, d, topics
+}
+
+// BenchmarkPublish measures events published through Redis (seq, stream,
+// last value, PUBLISH) with many concurrent publishers batched into one
+// script call, and their delivery back over pub/sub to this instance.
+// Real Redis only: miniredis says nothing about Redis's speed.
+func BenchmarkPublish(b *testing.B) {
+	br, d, topics := startBenchBroker(b)
 	var i atomic.Int64
 	b.SetParallelism(512)
 	b.ReportAllocs()
@@ -47,7 +55,7 @@ func BenchmarkPublish(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			n := i.Add(1)
-			if _, err := br.Publish(context.Background(), topics[n%30], payload, 0); err != nil {
+			if _, err := br.Publish(context.Background(), topics[n%30], benchPayload, 0); err != nil {
 				b.Error(err)
 				return
 			}
@@ -67,29 +75,12 @@ func BenchmarkPublish(b *testing.B) {
 // (Hub.PublishAsync): the broker batches what queues up. The rate is the
 // events delivered back over pub/sub per second.
 func BenchmarkPublishAsync(b *testing.B) {
-	c := openBenchRedis(b)
-	br, err := New(Config{Client: c, Prefix: benchPrefix(b, c)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	d := &countingDeliverer{}
-	if err := br.Start(d); err != nil {
-		b.Fatal(err)
-	}
-	defer br.Close(context.Background())
-	topics := make([]string, 30)
-	for i := range topics {
-		topics[i] = "quote:S" + strconv.Itoa(i)
-	}
-	if err := br.Subscribe(context.Background(), topics...); err != nil {
-		b.Fatal(err)
-	}
-	payload := []byte(`{"symbol":"VNM","price":61300,"change":300,"volume":1234500,"bid":[{"price":61200,"volume":1000}],"ask":[{"price":61300,"volume":2000}]}`)
+	br, d, topics := startBenchBroker(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	start := time.Now()
 	for i := range b.N {
-		if err := br.PublishAsync(context.Background(), topics[i%30], payload, 0); err != nil {
+		if err := br.PublishAsync(context.Background(), topics[i%30], benchPayload, 0); err != nil {
 			b.Fatal(err)
 		}
 	}
