@@ -121,21 +121,29 @@ func TestLeaseTakeoverAfterCrash(t *testing.T) {
 	}
 }
 
+// startRecordedBroker starts a broker on be that records what it delivers,
+// subscribed to topic "x".
+func startRecordedBroker(t *testing.T, be backend) (redis.UniversalClient, string, *Broker, *brokertest.Recorder) {
+	t.Helper()
+	c := be.open(t)
+	prefix := testPrefix(t, c)
+	b := newTestBroker(t, Config{Client: c, Prefix: prefix})
+	rec := brokertest.NewRecorder()
+	if err := b.Start(rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Subscribe(context.Background(), "x"); err != nil {
+		t.Fatal(err)
+	}
+	return c, prefix, b, rec
+}
+
 // Publishes fenced by a lease go through while it is held, are refused once
 // another instance holds it, and go through again after Redis lost the key.
 func TestFencedPublish(t *testing.T) {
 	t.Parallel()
 	forBackends(t, func(t *testing.T, be backend) {
-		c := be.open(t)
-		prefix := testPrefix(t, c)
-		b := newTestBroker(t, Config{Client: c, Prefix: prefix})
-		rec := brokertest.NewRecorder()
-		if err := b.Start(rec); err != nil {
-			t.Fatal(err)
-		}
-		if err := b.Subscribe(context.Background(), "x"); err != nil {
-			t.Fatal(err)
-		}
+		c, prefix, b, rec := startRecordedBroker(t, be)
 		l := newTestLease(t, c, prefix, "me")
 		value, err := l.acquire(context.Background())
 		if err != nil {
@@ -168,16 +176,7 @@ func TestFencedPublish(t *testing.T) {
 func TestFencedPublishAsync(t *testing.T) {
 	t.Parallel()
 	forBackends(t, func(t *testing.T, be backend) {
-		c := be.open(t)
-		prefix := testPrefix(t, c)
-		b := newTestBroker(t, Config{Client: c, Prefix: prefix})
-		rec := brokertest.NewRecorder()
-		if err := b.Start(rec); err != nil {
-			t.Fatal(err)
-		}
-		if err := b.Subscribe(context.Background(), "x"); err != nil {
-			t.Fatal(err)
-		}
+		c, prefix, b, rec := startRecordedBroker(t, be)
 		key := prefix + "lease:src"
 		c.Set(context.Background(), key, "1:other", time.Minute)
 		ctx := WithFence(context.Background(), Fence{Key: key, Value: "2:me", TTL: time.Second})
