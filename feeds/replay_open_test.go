@@ -10,13 +10,7 @@ import (
 func TestDetectReplayFormat(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	write := func(name, body string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := fileWriter(t, dir)
 	tests := []struct {
 		name string
 		path string
@@ -97,4 +91,17 @@ func typeName(v any) string {
 		return "*feeds.Replay"
 	}
 	return "other"
+}
+
+// fileWriter returns a func that writes body to the file name in dir and
+// returns its path.
+func fileWriter(t *testing.T, dir string) func(name, body string) string {
+	t.Helper()
+	return func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
 }

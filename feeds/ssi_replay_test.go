@@ -2,7 +2,6 @@ package feeds
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -94,13 +93,7 @@ func TestSSIReplayLoop(t *testing.T) {
 func TestNewSSIReplayErrors(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	write := func(name, body string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := fileWriter(t, dir)
 	tests := []struct {
 		name  string
 		path  string
