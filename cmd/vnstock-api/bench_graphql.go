@@ -42,32 +42,15 @@ func graphQLMessages(apiKey, query string) (init, sub []byte, err error) {
 // connection through connected, then read until ctx ends or the server
 // ends the subscription.
 func (r *runner) runGraphQL(ctx context.Context, url string, st *clientStats, connected func()) {
-	c, err := r.dialWS(ctx, url, st, []string{graphQLProtocol})
-	if err != nil {
-		st.err = err
-		connected()
-		return
-	}
-	defer closeWhenDone(ctx, c)()
-	if err := r.graphQLStart(ctx, c); err != nil {
-		st.err = err
-		connected()
-		return
-	}
-	st.connected = true
-	st.alive.Store(true)
-	connected()
-	err = r.readWS(c, st, func(b []byte) error {
-		reply, err := st.graphQLMessage(b)
-		if reply != nil && err == nil {
-			err = c.Write(ctx, websocket.MessageText, reply)
+	r.runSocket(ctx, url, st, connected, []string{graphQLProtocol}, r.graphQLStart, func(c *websocket.Conn) func([]byte) error {
+		return func(b []byte) error {
+			reply, err := st.graphQLMessage(b)
+			if reply != nil && err == nil {
+				err = c.Write(ctx, websocket.MessageText, reply)
+			}
+			return err
 		}
-		return err
 	})
-	st.alive.Store(false)
-	if ctx.Err() == nil {
-		st.err = err
-	}
 }
 
 // graphQLStart sends connection_init, waits for connection_ack (answering

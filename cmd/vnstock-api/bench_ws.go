@@ -17,14 +17,24 @@ const wsReadLimit = 4 << 20
 // runWS is one WebSocket client: dial, subscribe, report the connection
 // through connected, then read until ctx ends or the server closes.
 func (r *runner) runWS(ctx context.Context, url string, st *clientStats, connected func()) {
-	c, err := r.dialWS(ctx, url, st, nil)
-	if err != nil {
-		st.err = err
-		connected()
-		return
+	subscribe := func(ctx context.Context, c *websocket.Conn) error {
+		return c.Write(ctx, websocket.MessageText, r.subscribe)
 	}
-	defer closeWhenDone(ctx, c)()
-	if err := c.Write(ctx, websocket.MessageText, r.subscribe); err != nil {
+	r.runSocket(ctx, url, st, connected, nil, subscribe, nil)
+}
+
+// runSocket is the life of one client over a WebSocket: dial with
+// protocols, start (subscribe), report the connection through connected,
+// then read with the handler reply gives (nil: none) until ctx ends or the
+// server closes.
+func (r *runner) runSocket(ctx context.Context, url string, st *clientStats, connected func(), protocols []string,
+	start func(context.Context, *websocket.Conn) error, reply func(*websocket.Conn) func([]byte) error) {
+	c, err := r.dialWS(ctx, url, st, protocols)
+	if err == nil {
+		defer closeWhenDone(ctx, c)()
+		err = start(ctx, c)
+	}
+	if err != nil {
 		st.err = err
 		connected()
 		return
@@ -32,7 +42,11 @@ func (r *runner) runWS(ctx context.Context, url string, st *clientStats, connect
 	st.connected = true
 	st.alive.Store(true)
 	connected()
-	err = r.readWS(c, st, nil)
+	var handle func([]byte) error
+	if reply != nil {
+		handle = reply(c)
+	}
+	err = r.readWS(c, st, handle)
 	st.alive.Store(false)
 	if ctx.Err() == nil {
 		st.err = err
