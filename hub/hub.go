@@ -79,6 +79,7 @@ type topicState struct {
 	subs     map[*Subscriber]struct{} // guarded by Hub.mu
 	pending  atomic.Int32             // subscribers between reserve and registration
 	last     atomic.Pointer[Event]    // latest event of a conflated topic (the snapshot)
+	stored   atomic.Uint64            // events stored as last so far: what a pull skipped is counted as conflated
 	keyed    atomic.Bool              // a conflated topic whose events conflate per key, not per topic: pushed, never pulled
 	conflate bool                     // set when the topic is first seen
 	kind     *kindStats               // counters of the topic's kind (the part before ':')
@@ -165,6 +166,7 @@ func (h *Hub) deliver(ev *Event, key string, conflate bool) {
 		ts.keyed.Store(true)
 	}
 	if ts.conflate {
+		ts.stored.Add(1)
 		ts.last.Store(ev)
 	}
 	atomic.StoreUint64(&h.head, max(ev.Seq, atomic.LoadUint64(&h.head)))

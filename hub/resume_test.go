@@ -149,6 +149,9 @@ func TestConflationKeepsLatestPerTopic(t *testing.T) {
 	if len(got) != 2 || got[0].Seq != lastA || got[1].Seq != lastB {
 		t.Fatalf("got %+v, want the latest of A (%d) then B (%d)", got, lastA, lastB)
 	}
+	if c := h.Stats().Conflated; c != 198 {
+		t.Fatalf("conflated %d, want 198: the 99 older values of each topic", c)
+	}
 }
 
 func TestSubscriberMaxTopics(t *testing.T) {

@@ -221,7 +221,7 @@ func (s *Subscriber) registerLocked(req SubscribeRequest, p plan, remote map[str
 		if ts.conflate {
 			// The snapshot (or the replay up to head) covers every value up
 			// to head: only later ones are pulled.
-			pulls = append(pulls, pullSlot{topic: m, ts: ts, sent: head})
+			pulls = append(pulls, pullSlot{topic: m, ts: ts, sent: head, seen: ts.stored.Load()})
 		}
 		snap := ts.last.Load()
 		if r := remote[m]; snap == nil && r != nil && r.Seq <= head {

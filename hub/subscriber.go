@@ -96,10 +96,10 @@ func (s *Subscriber) ID() uint64 { return s.id }
 // SetNotify makes the subscriber call f, instead of signalling Ready,
 // whenever its queue may have something to Drain (or it was ended). f runs
 // on the delivering goroutine, with or without the subscriber's lock held:
-// it must not block and must not call back into the subscriber; starting a writer
-// goroutine is what it is for. A transport that uses it needs no goroutine
-// of its own while the queue is empty. Call it once, before the first
-// Subscribe or Push, from the subscribing goroutine.
+// it must not block and must not call back into the subscriber; starting a
+// writer goroutine is what it is for. A transport that uses it needs no
+// goroutine of its own while the queue is empty. Call it once, before the
+// first Subscribe or Push, from the subscribing goroutine.
 func (s *Subscriber) SetNotify(f func()) { s.notify = f }
 
 // Ready is signalled when the queue may have something to Drain (or the
@@ -123,6 +123,7 @@ type pullSlot struct {
 	topic string
 	ts    *topicState
 	sent  uint64 // seq of the last value of the topic this subscriber was sent
+	seen  uint64 // the topic's stored count then; the values in between were conflated
 }
 
 // touch marks the subscriber dirty, and wakes its writer the first time
@@ -236,7 +237,10 @@ func (s *Subscriber) pullLocked(items []Item, watermark uint64) []Item {
 		if ev == nil || ev.Seq <= sl.sent || ev.Seq > watermark || sl.ts.keyed.Load() {
 			continue
 		}
-		sl.sent = ev.Seq
+		// stored is read after last, and counts it: at least one more than seen.
+		n := sl.ts.stored.Load()
+		s.h.stats.conflated.Add(n - sl.seen - 1)
+		sl.sent, sl.seen = ev.Seq, n
 		items = append(items, Item{Kind: ItemEvent, Event: ev})
 	}
 	return items
