@@ -46,9 +46,6 @@ const maxTurn = 50 * time.Millisecond
 
 // takeTurn waits for a turn before the stream drains and renders.
 func (s *stream) takeTurn(ctx context.Context) error {
-	if s.turns == nil {
-		return nil
-	}
 	if !s.turns.Take(ctx) {
 		return ctx.Err()
 	}
