@@ -22,16 +22,16 @@ const maxFrame = 32 << 10
 
 var framePool = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
 
-// conn is one WebSocket client. The handler's goroutine reads client
-// messages; a writer goroutine exists only while the subscriber's queue has
-// something to send (or a heartbeat is due), so an idle connection holds one
-// goroutine.
+// conn is one WebSocket client. Its own goroutine reads client messages;
+// the handler's scheduler writes for it when its subscriber has something to
+// send (or a heartbeat is due), so an idle connection holds one goroutine.
 type conn struct {
-	h   *Handler
-	c   *websocket.Conn
-	nc  *batchConn // under c: batches each write into one system call
-	sub *hub.Subscriber
-	id  string
+	h     *Handler
+	c     *websocket.Conn
+	nc    *batchConn // under c: batches each write into one system call
+	sub   *hub.Subscriber
+	sched *scheduler // the handler's, while this connection is open
+	id    string
 
 	maxTopics int     // announced in welcome; the subscriber enforces it
 	msgRate   float64 // client messages per second
@@ -42,10 +42,10 @@ type conn struct {
 	lastPing     atomic.Int64 // Unix ns of the last ping sent
 	pinging      atomic.Bool
 
-	kicks     atomic.Int64 // writer requests since the writer last looked; >0 while one runs
-	turn      bool         // the writer holds one of the handler's slots; writer goroutine only
-	wmu       sync.Mutex   // guards ended and writers.Add
-	ended     bool         // no writer may start any more
+	queued    atomic.Bool // with the scheduler, waiting for a round
+	stalled   atomic.Bool // a batch the socket could not take is being written by a goroutine of its own
+	wmu       sync.Mutex  // guards ended and writers.Add from zero
+	ended     bool        // the connection may not be queued any more
 	writers   sync.WaitGroup
 	heartbeat *time.Timer // fires after Heartbeat without a write
 	hbDue     atomic.Bool
@@ -81,75 +81,63 @@ func (cn *conn) run(parent context.Context) {
 	cn.writers.Wait()
 }
 
-// kick makes sure a writer runs: it starts one unless one is running, which
-// then loops once more. It never blocks (it is the subscriber's notify).
+// kick queues the connection for the scheduler's next round unless it is
+// queued already. It never blocks (it is the subscriber's notify).
 func (cn *conn) kick() {
-	if cn.kicks.Add(1) != 1 {
+	if cn.queued.Swap(true) {
 		return
 	}
 	cn.wmu.Lock()
 	defer cn.wmu.Unlock()
 	if !cn.ended {
 		cn.writers.Add(1)
-		go cn.writeLoop()
+		cn.sched.enqueue(cn)
 	}
 }
 
-// writeLoop sends what is pending until nothing is, resting FlushInterval
-// after each batch so that what arrives meanwhile joins the next frame. When
-// the connection's context ends it closes the connection with the code the
-// cause calls for.
-func (cn *conn) writeLoop() {
+// service runs on a scheduler worker: one batch, or, once the connection's
+// context has ended, its close (on a goroutine: a close handshake waits on
+// the client). A batch the client's socket cannot take at once is finished
+// by a goroutine of its own, so that no worker waits on a client.
+func (cn *conn) service() {
 	defer cn.writers.Done()
-	var rest *time.Timer
-	for {
-		seen := cn.kicks.Load()
-		var wrote bool
-		var err error
-		if cn.takeTurn() { // a write on a cancelled context would drop the connection
-			wrote, err = cn.send()
-			cn.giveTurn()
-		}
-		if err != nil {
+	cn.queued.Store(false) // a kick from now on queues the next batch
+	if cn.stalled.Load() {
+		return // the stalled write kicks again when it is done
+	}
+	if cn.ctx.Err() == nil {
+		if _, err := cn.send(); err != nil {
 			cn.cancel(err)
 		}
-		if cn.ctx.Err() != nil {
-			cn.finish(cn.ctx, context.Cause(cn.ctx))
-			cn.kicks.Store(0)
-			return
-		}
-		if d := cn.h.rest(); wrote && d > 0 {
-			if rest == nil {
-				rest = time.NewTimer(d)
-			} else {
-				rest.Reset(d)
-			}
-			select {
-			case <-rest.C:
-			case <-cn.ctx.Done():
-			}
-			continue
-		}
-		if cn.kicks.CompareAndSwap(seen, 0) {
-			return
-		}
+	}
+	switch {
+	case cn.ctx.Err() != nil:
+		cn.spawn(func() { cn.finish(cn.ctx, context.Cause(cn.ctx)) })
+	case cn.nc.stalled():
+		cn.stalled.Store(true)
+		cn.spawn(cn.unstall)
 	}
 }
 
-// takeTurn waits for one of the handler's writer turns; false means the
-// connection's context ended first.
-func (cn *conn) takeTurn() bool {
-	cn.turn = cn.h.turns.Take(cn.ctx)
-	return cn.turn
+// spawn runs f on a goroutine the connection's end waits for. The caller
+// holds a writers count, so the count is above zero here.
+func (cn *conn) spawn(f func()) {
+	cn.writers.Add(1)
+	go func() {
+		defer cn.writers.Done()
+		f()
+	}()
 }
 
-// giveTurn hands the writer slot back, once: early when a write has to
-// wait for a client that is not reading (batchConn.blocked), or after send.
-func (cn *conn) giveTurn() {
-	if cn.turn {
-		cn.turn = false
-		cn.h.turns.Give()
+// unstall writes the rest of a stalled batch within the write timeout, then
+// queues whatever came meanwhile.
+func (cn *conn) unstall() {
+	err := cn.nc.flushStalled(cn.h.cfg.Stream.WriteTimeout)
+	cn.stalled.Store(false)
+	if err != nil {
+		cn.cancel(err)
 	}
+	cn.kick()
 }
 
 // send writes one batch of what is pending, or a heartbeat when one is due
@@ -208,7 +196,7 @@ func (cn *conn) write(ctx context.Context, items []hub.Item, heartbeat bool) (er
 	buf := (*p)[:0]
 	cn.nc.hold()
 	defer func() {
-		if rerr := cn.nc.release(cn.h.cfg.Stream.WriteTimeout); err == nil {
+		if rerr := cn.nc.release(); err == nil {
 			err = rerr
 		}
 	}()
@@ -217,7 +205,7 @@ func (cn *conn) write(ctx context.Context, items []hub.Item, heartbeat bool) (er
 	}
 	for _, it := range items {
 		if len(buf) >= maxFrame {
-			if err := cn.writeFrame(ctx, buf); err != nil {
+			if err := cn.writeFrame(buf); err != nil {
 				return err
 			}
 			buf = buf[:0]
@@ -227,7 +215,7 @@ func (cn *conn) write(ctx context.Context, items []hub.Item, heartbeat bool) (er
 		}
 		buf = it.AppendJSON(buf)
 	}
-	err = cn.writeFrame(ctx, buf)
+	err = cn.writeFrame(buf)
 	if cap(buf) <= 256<<10 {
 		*p = buf[:0]
 	}
@@ -238,8 +226,10 @@ func (cn *conn) write(ctx context.Context, items []hub.Item, heartbeat bool) (er
 // hold and release, so it goes to memory and never waits on the socket: the
 // write timeout applies where the batch is written (batchConn.release), and
 // no timer is needed per frame.
-func (cn *conn) writeFrame(ctx context.Context, frame []byte) error {
-	return cn.c.Write(ctx, websocket.MessageText, frame)
+func (cn *conn) writeFrame(frame []byte) error {
+	// No context with a Done channel: the library would arm and disarm a
+	// context.AfterFunc for each frame, for a write that cannot wait.
+	return cn.c.Write(context.Background(), websocket.MessageText, frame)
 }
 
 func (cn *conn) heartbeatLine(b []byte, now time.Time) []byte {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -50,9 +51,9 @@ type Config struct {
 	// middleware that counts streams by the handler's duration (auth.Detach)
 	// keeps counting. Nil runs the connection on the handler's goroutine.
 	Detach func(ctx context.Context) (end func())
-	// Writers bounds the connections writing at once (live.Turns); a
-	// writer whose client's socket is full gives its turn back. Default
-	// 8 × GOMAXPROCS.
+	// Writers is the number of goroutines that write for all connections
+	// (see scheduler); a batch a client's socket cannot take at once is
+	// finished by a goroutine of its own. Default 2 × GOMAXPROCS.
 	Writers int
 	// FrameRate is the frames per second all connections together aim at:
 	// a connection rests at least open connections / FrameRate between two
@@ -81,6 +82,9 @@ func (c Config) withDefaults() Config {
 	if c.FrameRate <= 0 {
 		c.FrameRate = 200_000
 	}
+	if c.Writers <= 0 {
+		c.Writers = 2 * runtime.GOMAXPROCS(0)
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -100,12 +104,12 @@ type Handler struct {
 	cfg      Config
 	hub      Hub
 	stop     chan struct{}
-	turns    *live.Turns // see Config.Writers
 	stopOnce sync.Once
 	conns    sync.WaitGroup
 
 	mu     sync.Mutex
 	active map[*conn]struct{}
+	sched  *scheduler   // while active is not empty
 	open   atomic.Int64 // len(active), read without the lock
 }
 
@@ -118,7 +122,7 @@ func (h *Handler) rest() time.Duration {
 // New returns a handler on h.
 func New(cfg Config, h Hub) *Handler {
 	cfg = cfg.withDefaults()
-	return &Handler{cfg: cfg, hub: h, stop: make(chan struct{}), turns: live.NewTurns(cfg.Writers)}
+	return &Handler{cfg: cfg, hub: h, stop: make(chan struct{})}
 }
 
 // Shutdown closes every connection with 1001 and waits for them, or ctx.
@@ -162,7 +166,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// limit so that it can close with 4400 rather than 1009.
 	c.SetReadLimit(h.cfg.MaxMessageBytes + 1)
 	conn := &conn{h: h, c: c, nc: hw.conn, sub: h.hub.NewSubscriber(), id: newSessionID()}
-	hw.conn.blocked = conn.giveTurn
+	hw.conn.timeout = h.cfg.Stream.WriteTimeout
 	conn.maxTopics, conn.msgRate = h.limits(r.Context())
 	conn.sub.SetMaxTopics(conn.maxTopics)
 	conn.maxTopics = conn.sub.MaxTopics() // the hub's own limit may be lower still
@@ -247,6 +251,10 @@ func (h *Handler) track(cn *conn, add bool) {
 	}
 	defer func() { h.open.Store(int64(len(h.active))) }()
 	if add {
+		if len(h.active) == 0 {
+			h.sched = newScheduler(h.cfg.Writers, h.rest)
+		}
+		cn.sched = h.sched
 		h.active[cn] = struct{}{}
 		select {
 		case <-h.stop:
@@ -256,4 +264,8 @@ func (h *Handler) track(cn *conn, add bool) {
 		return
 	}
 	delete(h.active, cn)
+	if len(h.active) == 0 { // every connection's writes are done (conn.run)
+		h.sched.close()
+		h.sched = nil
+	}
 }

@@ -201,7 +201,7 @@ func TestDetachedAndAttachedConnections(t *testing.T) {
 // With a single writer slot, a client that stops reading gives the slot back
 // as soon as its socket is full: another client keeps receiving long before
 // the stuck write's timeout (a minute here) would have freed it.
-func TestStuckClientKeepsNoWriterTurn(t *testing.T) {
+func TestStuckClientHoldsNoWriter(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, hub.Config{QueueBytes: 64 << 20}, Config{Writers: 1, Stream: live.Config{WriteTimeout: time.Minute}})
 	stuck, other := dial(t, e.url), dial(t, e.url)

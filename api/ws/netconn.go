@@ -28,14 +28,19 @@ var sendPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return 
 // batch of frames leaves in a single write system call whatever its size
 // (the library's buffered writer would otherwise split a frame at each
 // buffer's worth); outside of that, writes go straight through.
+//
+// release never waits for the client: what the socket cannot take at once
+// stays, stalled, until flushStalled writes it, and any write in between
+// goes after it.
 type batchConn struct {
 	net.Conn
+	timeout time.Duration // bounds a write that waits for the client
+
 	mu      sync.Mutex
 	holding bool
-	buf     *[]byte // pooled while holding; nil otherwise
-	// blocked, when set, is called (on the writing goroutine) when a batch
-	// has to wait for the client to read before it can all be written.
-	blocked func()
+	buf     *[]byte // pooled while holding or stalled; nil otherwise
+	off     int     // while stalled: (*buf)[off:] is still to be written
+	stall   bool
 }
 
 // hold starts collecting writes.
@@ -45,50 +50,88 @@ func (c *batchConn) hold() {
 	c.holding = true
 }
 
-// release writes what was collected since hold in one call, within timeout,
-// and returns the buffer to the pool.
-func (c *batchConn) release(timeout time.Duration) error {
+// release writes what was collected since hold, as much as the socket takes
+// without waiting; the rest stalls for flushStalled.
+func (c *batchConn) release() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.holding = false
 	if c.buf == nil {
 		return nil
 	}
-	p := c.buf
-	c.buf = nil
-	defer func() {
-		if cap(*p) <= 256<<10 {
-			*p = (*p)[:0]
-			sendPool.Put(p)
-		}
-	}()
-	if len(*p) == 0 {
+	n, err := c.writeNow(*c.buf)
+	if err == nil && n < len(*c.buf) {
+		c.stall, c.off = true, n
 		return nil
 	}
-	deadline := time.Now().Add(timeout)
-	b := *p
-	if c.blocked != nil {
-		// First without waiting: a client that is not reading must not keep
-		// a writer's turn (see Config.Writers) while its socket drains.
-		if err := c.Conn.SetWriteDeadline(time.Now().Add(noWait)); err != nil {
-			return err
-		}
-		n, err := c.Conn.Write(b)
-		if err == nil || !errors.Is(err, os.ErrDeadlineExceeded) {
-			return err
-		}
-		b = b[n:]
-		c.blocked()
-	}
-	if err := c.Conn.SetWriteDeadline(deadline); err != nil {
-		return err
-	}
-	_, err := c.Conn.Write(b)
+	c.putBuf()
 	return err
 }
 
-// noWait is how long a batch may wait for room in the socket before its
-// writer gives up its turn.
+// stalled reports whether part of a batch waits for flushStalled.
+func (c *batchConn) stalled() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stall
+}
+
+// flushStalled writes the stalled rest of a batch, waiting for the client
+// at most timeout.
+func (c *batchConn) flushStalled(timeout time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.flushStalledLocked(timeout)
+}
+
+func (c *batchConn) flushStalledLocked(timeout time.Duration) error {
+	if !c.stall {
+		return nil
+	}
+	c.stall = false
+	err := c.writeWithin((*c.buf)[c.off:], timeout)
+	c.putBuf()
+	return err
+}
+
+func (c *batchConn) putBuf() {
+	if cap(*c.buf) <= 256<<10 {
+		*c.buf = (*c.buf)[:0]
+		sendPool.Put(c.buf)
+	}
+	c.buf, c.off = nil, 0
+}
+
+// writeWithin writes all of b, waiting for the client at most timeout.
+func (c *batchConn) writeWithin(b []byte, timeout time.Duration) error {
+	if err := c.Conn.SetWriteDeadline(time.Now().Add(timeout)); err != nil {
+		return err
+	}
+	if _, err := c.Conn.Write(b); err != nil {
+		return err
+	}
+	// writeNow fails on a passed deadline, as every write does.
+	return c.Conn.SetWriteDeadline(time.Time{})
+}
+
+// writeNow writes what the socket takes of b without waiting for room:
+// straight to the socket where the platform allows (rawWrite), else
+// within noWait.
+func (c *batchConn) writeNow(b []byte) (int, error) {
+	if n, ok, err := rawWrite(c.Conn, b); ok {
+		return n, err
+	}
+	if err := c.Conn.SetWriteDeadline(time.Now().Add(noWait)); err != nil {
+		return 0, err
+	}
+	n, err := c.Conn.Write(b)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		err = nil
+	}
+	return n, err
+}
+
+// noWait is how long writeNow waits for room in the socket where it cannot
+// write without waiting.
 const noWait = time.Millisecond
 
 // Write implements io.Writer for the library's buffered writer.
@@ -96,10 +139,16 @@ func (c *batchConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.holding {
-		if err := c.Conn.SetWriteDeadline(time.Time{}); err != nil {
+		// A control frame (pong, close) from outside a batch: after what
+		// is stalled, and within the write timeout, so that a client that
+		// does not read cannot hold the library's frame lock for ever.
+		if err := c.flushStalledLocked(c.timeout); err != nil {
 			return 0, err
 		}
-		return c.Conn.Write(p)
+		if err := c.writeWithin(p, c.timeout); err != nil {
+			return 0, err
+		}
+		return len(p), nil
 	}
 	if c.buf == nil {
 		c.buf = sendPool.Get().(*[]byte)
@@ -122,6 +171,12 @@ func (w *hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		return nil, nil, err
 	}
 	if err := brw.Writer.Flush(); err != nil {
+		_ = nc.Close()
+		return nil, nil, err
+	}
+	// The server's write timeout for the upgrade response would otherwise
+	// stay on the connection; batches set their own (batchConn.release).
+	if err := nc.SetWriteDeadline(time.Time{}); err != nil {
 		_ = nc.Close()
 		return nil, nil, err
 	}

@@ -1,0 +1,8 @@
+//go:build !unix
+
+package ws
+
+import "net"
+
+// rawWrite is not available here: the caller writes within a deadline.
+func rawWrite(net.Conn, []byte) (int, bool, error) { return 0, false, nil }
