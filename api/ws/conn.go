@@ -271,6 +271,7 @@ func (cn *conn) readLoop(ctx context.Context) {
 	// connection is what ends this loop instead, so the close code is ours.
 	readCtx := context.WithoutCancel(ctx)
 	for {
+		cn.nc.awaitData()
 		typ, r, err := cn.c.Reader(readCtx)
 		if err != nil {
 			cn.cancel(nil)

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -17,8 +16,8 @@ import (
 // frames are small and outgoing frames are collected in a pooled buffer, so
 // small ones serve (an idle connection's memory is mostly these buffers).
 const (
-	readBufSize  = 1 << 10
-	writeBufSize = 512
+	readBufSize  = 512
+	writeBufSize = 128
 )
 
 var sendPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
@@ -41,6 +40,31 @@ type batchConn struct {
 	buf     *[]byte // pooled while holding or stalled; nil otherwise
 	off     int     // while stalled: (*buf)[off:] is still to be written
 	stall   bool
+
+	br    *bufio.Reader // the library's reader over this connection
+	early []byte        // read before the socket: bytes that came with the upgrade request
+}
+
+// Read implements io.Reader for the library's reader: the early bytes
+// first, then the socket. Only the connection's reading goroutine calls it.
+func (c *batchConn) Read(p []byte) (int, error) {
+	if len(c.early) == 0 {
+		return c.Conn.Read(p)
+	}
+	n := copy(p, c.early)
+	c.early = c.early[n:]
+	if len(c.early) == 0 {
+		c.early = nil
+	}
+	return n, nil
+}
+
+// awaitData returns when a client frame can be read without waiting: bytes
+// are buffered or the socket has some (or has ended). See rawWaitReadable.
+func (c *batchConn) awaitData() {
+	if len(c.early) == 0 && (c.br == nil || c.br.Buffered() == 0) {
+		rawWaitReadable(c.Conn)
+	}
 }
 
 // hold starts collecting writes.
@@ -181,17 +205,13 @@ func (w *hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		return nil, nil, err
 	}
 	// Bytes the client sent after its request (a pipelined first message)
-	// may already sit in net/http's reader: they stay first in ours.
+	// may already sit in net/http's reader: the connection reads them
+	// first. (In a reader of ours, the library would move them out of the
+	// buffer, where awaitData could not see them.)
 	pending, _ := brw.Reader.Peek(brw.Reader.Buffered())
-	pending = bytes.Clone(pending)
-	w.conn = &batchConn{Conn: nc}
-	br := bufio.NewReaderSize(io.MultiReader(bytes.NewReader(pending), w.conn), max(readBufSize, len(pending)))
-	if len(pending) > 0 {
-		if _, err := br.Peek(len(pending)); err != nil {
-			_ = nc.Close()
-			return nil, nil, err
-		}
-	}
+	w.conn = &batchConn{Conn: nc, early: bytes.Clone(pending)}
+	br := bufio.NewReaderSize(w.conn, readBufSize)
+	w.conn.br = br
 	return w.conn, bufio.NewReadWriter(br, bufio.NewWriterSize(w.conn, writeBufSize)), nil
 }
 

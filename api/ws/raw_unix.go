@@ -52,3 +52,25 @@ func writeSome(fd int, b []byte) (int, error) {
 	}
 	return n, nil
 }
+
+// rawWaitReadable parks until c has bytes to read, an end of stream or an
+// error, in a shallow call: an idle connection's reading goroutine waits
+// here rather than deep in the WebSocket library, so the garbage collector
+// can shrink its stack to the minimum. Edge-triggered polling only wakes a
+// waiter for bytes that arrive after it looked, so it looks first (a
+// one-byte MSG_PEEK) and waits only when there is nothing.
+func rawWaitReadable(c net.Conn) {
+	sc, ok := c.(syscall.Conn)
+	if !ok {
+		return
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return
+	}
+	_ = rc.Read(func(fd uintptr) bool {
+		var b [1]byte
+		_, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK)
+		return !errors.Is(err, syscall.EAGAIN) && !errors.Is(err, syscall.EINTR)
+	})
+}
