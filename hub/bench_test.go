@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"testing"
 )
 
@@ -77,4 +78,47 @@ func BenchmarkDrain(b *testing.B) {
 		}
 		items, _ = s.Drain(items[:0])
 	}
+}
+
+// BenchmarkSubscriberMemory reports the live heap each idle subscriber of a
+// 30-member group costs (B/subscriber), the hub's share of an idle
+// connection's memory. The group expands to fresh strings on every call, as
+// the market directory's expansion does.
+func BenchmarkSubscriberMemory(b *testing.B) {
+	const group, n = "quote:@G30", 5000
+	expand30 := func(t string) ([]string, error) {
+		if t != group {
+			return []string{t}, nil
+		}
+		out := make([]string, 30)
+		for i := range out {
+			out[i] = fmt.Sprintf("quote:S%02d", i)
+		}
+		return out, nil
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for range b.N {
+		h, err := New(Config{Classify: classify, Expand: expand30}, NewMemoryBroker(MemoryConfig{}))
+		if err != nil {
+			b.Fatal(err)
+		}
+		before := liveHeap()
+		subs := make([]*Subscriber, n)
+		for i := range subs {
+			subs[i] = h.NewSubscriber()
+			subs[i].Subscribe(ctx, SubscribeRequest{Topics: []string{group}})
+			subs[i].Drain(nil)
+		}
+		b.ReportMetric(float64(liveHeap()-before)/n, "B/subscriber")
+		runtime.KeepAlive(subs)
+		_ = h.Close(ctx)
+	}
+}
+
+func liveHeap() int64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return int64(ms.HeapAlloc)
 }

@@ -67,6 +67,7 @@ type Hub struct {
 	// its subscribers' queues). Drain pulls no value above it.
 	delivered atomic.Uint64
 
+	exp    expansions // group member lists, shared by subscribers
 	nextID atomic.Uint64
 	stats  stats
 
@@ -76,6 +77,7 @@ type Hub struct {
 }
 
 type topicState struct {
+	name     string                   // the topic
 	subs     map[*Subscriber]struct{} // guarded by Hub.mu
 	pending  atomic.Int32             // subscribers between reserve and registration
 	last     atomic.Pointer[Event]    // latest event of a conflated topic (the snapshot)
@@ -246,7 +248,7 @@ func (h *Hub) addTopic(topic string, conflate bool) *topicState {
 func (h *Hub) topicLocked(topic string, conflate bool) *topicState {
 	ts, ok := h.topics[topic]
 	if !ok {
-		ts = &topicState{subs: map[*Subscriber]struct{}{}, conflate: conflate, kind: h.stats.kind(topic)}
+		ts = &topicState{name: topic, subs: map[*Subscriber]struct{}{}, conflate: conflate, kind: h.stats.kind(topic)}
 		h.topics[topic] = ts
 	}
 	return ts

@@ -55,7 +55,7 @@ func (s *Subscriber) plan(req SubscribeRequest) (plan, error) {
 	}
 	p := plan{added: map[string][]string{}}
 	seenMem := map[string]bool{}
-	total := len(s.members)
+	total := s.members.len()
 	for _, t := range req.Topics {
 		if _, dup := p.added[t]; dup || s.requests[t] != nil {
 			if !slices.Contains(p.acked, t) {
@@ -64,6 +64,7 @@ func (s *Subscriber) plan(req SubscribeRequest) (plan, error) {
 			continue
 		}
 		members, err := s.h.cfg.Expand(t)
+		members = s.h.exp.share(t, members)
 		if err != nil {
 			p.errs = append(p.errs, Item{Kind: ItemControl, Name: "error", Line: ErrorLine(req.ID, errorCode(err), err.Error())})
 			continue
@@ -71,7 +72,7 @@ func (s *Subscriber) plan(req SubscribeRequest) (plan, error) {
 		p.added[t] = members
 		p.acked = append(p.acked, t)
 		for _, m := range members {
-			if s.members[m] == 0 && !seenMem[m] {
+			if s.members.count(m) == 0 && !seenMem[m] {
 				seenMem[m] = true
 				p.newMems = append(p.newMems, m)
 				total++
@@ -213,7 +214,7 @@ func (s *Subscriber) registerLocked(req SubscribeRequest, p plan, remote map[str
 	h := s.h
 	head := h.Head()
 	var snaps []Item
-	var pulls []pullSlot
+	pulls := make([]pullSlot, 0, len(p.newMems))
 	for _, m := range p.newMems {
 		ts := h.topics[m] // created by reserve, never deleted
 		ts.pending.Add(-1)
@@ -221,7 +222,7 @@ func (s *Subscriber) registerLocked(req SubscribeRequest, p plan, remote map[str
 		if ts.conflate {
 			// The snapshot (or the replay up to head) covers every value up
 			// to head: only later ones are pulled.
-			pulls = append(pulls, pullSlot{topic: m, ts: ts, sent: head, seen: ts.stored.Load()})
+			pulls = append(pulls, pullSlot{ts: ts, sent: head, seen: ts.stored.Load()})
 		}
 		snap := ts.last.Load()
 		if r := remote[m]; snap == nil && r != nil && r.Seq <= head {
@@ -233,16 +234,18 @@ func (s *Subscriber) registerLocked(req SubscribeRequest, p plan, remote map[str
 	}
 	for t, members := range p.added {
 		s.requests[t] = members
-		for _, m := range members {
-			s.members[m]++
-		}
+		s.members.add(members)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.err != nil {
 		return head, nil
 	}
-	s.pulls = append(s.pulls, pulls...)
+	if s.pulls == nil {
+		s.pulls = pulls
+	} else {
+		s.pulls = append(s.pulls, pulls...)
+	}
 	s.ctrl = append(s.ctrl, Item{Kind: ItemControl, Name: "ack", Line: AckLine(req.ID, p.acked)})
 	s.ctrl = append(s.ctrl, p.errs...)
 	if req.Since == nil {

@@ -60,7 +60,7 @@ type Subscriber struct {
 	closed      bool
 
 	// Owned by the subscribing goroutine; the registry itself is Hub.topics.
-	members   map[string]int      // member topic → number of requests naming it
+	members   memberCounts        // member topic → number of requests naming it
 	requests  map[string][]string // topic as requested → its member topics
 	maxTopics int                 // this subscriber's own cap; 0 means the hub's
 }
@@ -72,7 +72,6 @@ func (h *Hub) NewSubscriber() *Subscriber {
 		h:        h,
 		id:       h.nextID.Add(1),
 		ready:    make(chan struct{}, 1),
-		members:  map[string]int{},
 		requests: map[string][]string{},
 	}
 }
@@ -120,10 +119,9 @@ func (s *Subscriber) signal() {
 // pullSlot is one conflated topic a subscriber holds: Drain sends the
 // topic's last value when it is newer than sent.
 type pullSlot struct {
-	topic string
-	ts    *topicState
-	sent  uint64 // seq of the last value of the topic this subscriber was sent
-	seen  uint64 // the topic's stored count then; the values in between were conflated
+	ts   *topicState
+	sent uint64 // seq of the last value of the topic this subscriber was sent
+	seen uint64 // the topic's stored count then; the values in between were conflated
 }
 
 // touch marks the subscriber dirty, and wakes its writer the first time

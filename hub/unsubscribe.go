@@ -23,12 +23,7 @@ func (s *Subscriber) Unsubscribe(ctx context.Context, id []byte, topics []string
 		}
 		delete(s.requests, t)
 		acked = append(acked, t)
-		for _, m := range members {
-			if s.members[m]--; s.members[m] <= 0 {
-				delete(s.members, m)
-				released = append(released, m)
-			}
-		}
+		released = append(released, s.members.remove(members)...)
 	}
 	idle := s.h.release(s, released)
 	s.mu.Lock()
@@ -60,7 +55,7 @@ func (s *Subscriber) dropTopicsLocked(topics []string) {
 			delete(s.pend, k)
 		}
 	}
-	s.pulls = slices.DeleteFunc(s.pulls, func(sl pullSlot) bool { return gone[sl.topic] })
+	s.pulls = slices.DeleteFunc(s.pulls, func(sl pullSlot) bool { return gone[sl.ts.name] })
 	kept := s.stream[:0]
 	for _, ev := range s.stream {
 		if gone[ev.Topic] {
@@ -104,11 +99,8 @@ func (s *Subscriber) Close(ctx context.Context) {
 	}
 	s.closed = true
 	s.mu.Unlock()
-	topics := make([]string, 0, len(s.members))
-	for m := range s.members {
-		topics = append(topics, m)
-	}
-	clear(s.members)
+	topics := s.members.all()
+	s.members.reset()
 	clear(s.requests)
 	idle := s.h.release(s, topics)
 	s.fail(ErrClosed)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"golang.org/x/time/rate"
 
 	"github.com/vnstock-api/vnstock-api/api/live"
 	"github.com/vnstock-api/vnstock-api/hub"
@@ -54,7 +55,11 @@ type conn struct {
 
 func (cn *conn) run(parent context.Context) {
 	ctx, cancel := context.WithCancelCause(parent)
-	cn.ctx, cn.cancel = ctx, cancel
+	cn.ctx = ctx
+	cn.cancel = func(err error) { // the writer ends the connection
+		cancel(err)
+		cn.kick()
+	}
 	defer cancel(nil)
 	cn.h.track(cn, true)
 	defer cn.h.track(cn, false)
@@ -67,8 +72,10 @@ func (cn *conn) run(parent context.Context) {
 		cn.kick()
 	})
 	defer cn.heartbeat.Stop()
-	stop := context.AfterFunc(ctx, cn.kick) // the writer ends the connection
-	defer stop()
+	if parent.Done() != nil { // ended from outside too (a detached connection's parent never is)
+		stop := context.AfterFunc(ctx, cn.kick)
+		defer stop()
+	}
 	cn.sub.SetNotify(cn.kick)
 	cn.sub.Push("welcome", cn.h.welcomeLine(cn.id, cn.maxTopics, cn.msgRate))
 
@@ -265,42 +272,66 @@ func (cn *conn) checkAlive(ctx context.Context, now time.Time) error {
 
 // readLoop handles client messages until the connection fails or a protocol
 // violation ends it (then it cancels the connection with a close code).
+//
+// The connection's goroutine only waits for client bytes (awaitData, a
+// shallow call); reading and handling a message run on a short-lived
+// goroutine (aside). Both go deep (the WebSocket library, JSON, topic
+// expansion, the hub's registration) and would leave the goroutine that
+// lives as long as the connection with a stack several times what waiting
+// needs. Client messages are few, so the extra goroutine costs little.
 func (cn *conn) readLoop(ctx context.Context) {
-	limiter := newLimiter(cn.msgRate)
-	// A cancelled read context makes the library close with 1008; closing the
-	// connection is what ends this loop instead, so the close code is ours.
-	readCtx := context.WithoutCancel(ctx)
+	r := &reader{cn: cn, ctx: ctx, limiter: newLimiter(cn.msgRate),
+		// A cancelled read context makes the library close with 1008;
+		// closing the connection is what ends this loop instead, so the
+		// close code is ours.
+		readCtx: context.WithoutCancel(ctx)}
+	done := make(chan bool, 1)
 	for {
 		cn.nc.awaitData()
-		typ, r, err := cn.c.Reader(readCtx)
-		if err != nil {
-			cn.cancel(nil)
-			return
-		}
-		cn.lastActivity.Store(time.Now().UnixNano())
-		msg, err := io.ReadAll(io.LimitReader(r, cn.h.cfg.MaxMessageBytes+1))
-		if err != nil { // the connection broke mid-frame: nothing to tell the client
-			cn.cancel(nil)
-			return
-		}
-		if int64(len(msg)) > cn.h.cfg.MaxMessageBytes {
-			cn.fatal(&closeError{CodeProtocolError, "frame too large"}, "frame_too_large",
-				fmt.Sprintf("a client frame may hold at most %d bytes", cn.h.cfg.MaxMessageBytes))
-			return
-		}
-		if typ != websocket.MessageText {
-			cn.fatal(&closeError{CodeProtocolError, "binary frame"}, "bad_request", "frames must be text")
-			return
-		}
-		if !limiter.Allow() {
-			cn.fatal(&closeError{CodeRateLimited, "rate limited"}, "rate_limited",
-				fmt.Sprintf("at most %g client messages per second", cn.msgRate))
-			return
-		}
-		if !cn.handle(ctx, msg) {
+		go func() { done <- r.next() }()
+		if !<-done {
 			return
 		}
 	}
+}
+
+// reader reads and handles client messages, one per next.
+type reader struct {
+	cn      *conn
+	ctx     context.Context
+	readCtx context.Context
+	limiter *rate.Limiter
+}
+
+// next reads one message and handles it; false means the connection is
+// ending.
+func (r *reader) next() bool {
+	cn := r.cn
+	typ, rd, err := cn.c.Reader(r.readCtx)
+	if err != nil {
+		cn.cancel(nil)
+		return false
+	}
+	cn.lastActivity.Store(time.Now().UnixNano())
+	msg, err := io.ReadAll(io.LimitReader(rd, cn.h.cfg.MaxMessageBytes+1))
+	if err != nil { // the connection broke mid-frame: nothing to tell the client
+		cn.cancel(nil)
+		return false
+	}
+	switch {
+	case int64(len(msg)) > cn.h.cfg.MaxMessageBytes:
+		cn.fatal(&closeError{CodeProtocolError, "frame too large"}, "frame_too_large",
+			fmt.Sprintf("a client frame may hold at most %d bytes", cn.h.cfg.MaxMessageBytes))
+		return false
+	case typ != websocket.MessageText:
+		cn.fatal(&closeError{CodeProtocolError, "binary frame"}, "bad_request", "frames must be text")
+		return false
+	case !r.limiter.Allow():
+		cn.fatal(&closeError{CodeRateLimited, "rate limited"}, "rate_limited",
+			fmt.Sprintf("at most %g client messages per second", cn.msgRate))
+		return false
+	}
+	return cn.handle(r.ctx, msg)
 }
 
 // fatal sends an error message and ends the connection with ce.

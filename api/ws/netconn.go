@@ -16,7 +16,7 @@ import (
 // frames are small and outgoing frames are collected in a pooled buffer, so
 // small ones serve (an idle connection's memory is mostly these buffers).
 const (
-	readBufSize  = 512
+	readBufSize  = 256
 	writeBufSize = 128
 )
 
