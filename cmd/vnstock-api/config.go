@@ -52,7 +52,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	replayFile := fs.String("replay-file", env("VNSTOCK_REPLAY_FILE", ""), "replay: JSON-lines recording to play (VNSTOCK_REPLAY_FILE)")
 	replaySpeed := fs.String("replay-speed", env("VNSTOCK_REPLAY_SPEED", "1"), "replay: speed factor, 0 = as fast as possible (VNSTOCK_REPLAY_SPEED)")
 	heartbeat := fs.String("heartbeat", env("VNSTOCK_HEARTBEAT", "15s"), "stream heartbeat interval (VNSTOCK_HEARTBEAT)")
-	flush := fs.String("flush-interval", env("VNSTOCK_FLUSH_INTERVAL", "10ms"), "least time between frames to one client; batches bursts (VNSTOCK_FLUSH_INTERVAL)")
+	flush := fs.String("flush-interval", env("VNSTOCK_FLUSH_INTERVAL", "20ms"), "least time between frames to one client under load; batches bursts (VNSTOCK_FLUSH_INTERVAL)")
 	shutdown := fs.String("shutdown-timeout", env("VNSTOCK_SHUTDOWN_TIMEOUT", "10s"), "graceful shutdown deadline (VNSTOCK_SHUTDOWN_TIMEOUT)")
 	queue := fs.String("queue-bytes", env("VNSTOCK_QUEUE_BYTES", "1048576"), "per-connection queue bound for stream topics (VNSTOCK_QUEUE_BYTES)")
 	sockBuf := fs.String("socket-write-buffer", env("VNSTOCK_SOCKET_WRITE_BUFFER", "131072"), "kernel send buffer per connection; small keeps slow clients' data in the hub, where it conflates (VNSTOCK_SOCKET_WRITE_BUFFER)")
