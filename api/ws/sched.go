@@ -24,20 +24,23 @@ type scheduler struct {
 	rest func() time.Duration
 
 	mu   sync.Mutex
-	next []*conn // queued since the current round began
+	next []servicer // queued since the current round began
 
 	wake chan struct{} // cap 1: next became non-empty
-	work chan *conn
+	work chan servicer
 	stop chan struct{}
 	done sync.WaitGroup // a round's connections, served
 }
+
+// servicer is what a scheduler serves: a connection (conn.service).
+type servicer interface{ service() }
 
 // newScheduler starts a dispatcher and n workers.
 func newScheduler(n int, rest func() time.Duration) *scheduler {
 	s := &scheduler{
 		rest: rest,
 		wake: make(chan struct{}, 1),
-		work: make(chan *conn, n),
+		work: make(chan servicer, n),
 		stop: make(chan struct{}),
 	}
 	for range n {
@@ -49,7 +52,7 @@ func newScheduler(n int, rest func() time.Duration) *scheduler {
 
 // enqueue queues cn for the next round. The caller makes sure a
 // connection is queued once at a time (conn.queued).
-func (s *scheduler) enqueue(cn *conn) {
+func (s *scheduler) enqueue(cn servicer) {
 	s.mu.Lock()
 	s.next = append(s.next, cn)
 	first := len(s.next) == 1
@@ -68,7 +71,7 @@ func (s *scheduler) close() { close(s.stop) }
 
 func (s *scheduler) dispatch() {
 	defer close(s.work)
-	var round []*conn
+	var round []servicer
 	for {
 		select {
 		case <-s.wake:

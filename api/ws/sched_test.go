@@ -1,0 +1,89 @@
+package ws
+
+import (
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// fakeConn counts its services and, like a connection with more to send,
+// queues itself again from within service while again is above zero.
+type fakeConn struct {
+	s     *scheduler
+	again atomic.Int32
+	mu    sync.Mutex
+	at    []time.Time
+	done  chan struct{}
+}
+
+func (f *fakeConn) service() {
+	f.mu.Lock()
+	f.at = append(f.at, time.Now())
+	f.mu.Unlock()
+	if f.again.Add(-1) >= 0 {
+		f.s.enqueue(f)
+		return
+	}
+	close(f.done)
+}
+
+// A connection queued during a round is served in the next one, and rounds
+// are at least rest apart; every queued connection is served once per round.
+func TestSchedulerRounds(t *testing.T) {
+	const rest = 30 * time.Millisecond
+	s := newScheduler(2, func() time.Duration { return rest })
+	defer s.close()
+	conns := make([]*fakeConn, 5)
+	for i := range conns {
+		conns[i] = &fakeConn{s: s, done: make(chan struct{})}
+		conns[i].again.Store(3) // four services in all
+	}
+	for _, f := range conns {
+		s.enqueue(f)
+	}
+	for _, f := range conns {
+		select {
+		case <-f.done:
+		case <-time.After(10 * time.Second):
+			t.Fatal("a queued connection was not served")
+		}
+	}
+	for i, f := range conns {
+		f.mu.Lock()
+		at := f.at
+		f.mu.Unlock()
+		if len(at) != 4 {
+			t.Fatalf("conn %d served %d times, want 4", i, len(at))
+		}
+		for k := 1; k < len(at); k++ {
+			// A little slack for timer granularity.
+			if gap := at[k].Sub(at[k-1]); gap < rest-5*time.Millisecond {
+				t.Fatalf("conn %d served twice within %v (rest %v): two frames in one round", i, gap, rest)
+			}
+		}
+	}
+}
+
+// An idle scheduler serves a queued connection at once; the rest only
+// spaces a round from the one before it.
+func TestSchedulerRestFollowsARound(t *testing.T) {
+	s := newScheduler(1, func() time.Duration { return time.Hour })
+	defer s.close()
+	first := &fakeConn{s: s, done: make(chan struct{})}
+	s.enqueue(first)
+	select {
+	case <-first.done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("an idle scheduler did not serve a queued connection")
+	}
+	// The round has ended; the next one waits for the rest (an hour), so a
+	// connection queued now is not served until then.
+	second := &fakeConn{s: s, done: make(chan struct{})}
+	s.enqueue(second)
+	select {
+	case <-second.done:
+		t.Fatal("served within the rest of the previous round")
+	case <-time.After(100 * time.Millisecond):
+	}
+}
