@@ -273,51 +273,46 @@ func (cn *conn) checkAlive(ctx context.Context, now time.Time) error {
 // readLoop handles client messages until the connection fails or a protocol
 // violation ends it (then it cancels the connection with a close code).
 //
-// The connection's goroutine only waits for client bytes (awaitData, a
-// shallow call); reading and handling a message run on a short-lived
-// goroutine (aside). Both go deep (the WebSocket library, JSON, topic
-// expansion, the hub's registration) and would leave the goroutine that
-// lives as long as the connection with a stack several times what waiting
-// needs. Client messages are few, so the extra goroutine costs little.
+// Between messages it waits for client bytes in a shallow call (awaitData)
+// and it handles each message on a short-lived goroutine: a
+// subscribe goes deep (JSON, topic expansion, the hub's registration) and
+// would leave this goroutine, which lives as long as the connection, with a
+// stack several times what waiting needs. Reading stays here: the library
+// consumes a client's pongs inside Reader and then waits there for the next
+// message, which a reader of its own would do on a second goroutine for as
+// long as the client stays idle.
 func (cn *conn) readLoop(ctx context.Context) {
-	r := &reader{cn: cn, ctx: ctx, limiter: newLimiter(cn.msgRate),
-		// A cancelled read context makes the library close with 1008;
-		// closing the connection is what ends this loop instead, so the
-		// close code is ours.
-		readCtx: context.WithoutCancel(ctx)}
+	limiter := newLimiter(cn.msgRate)
+	// A cancelled read context makes the library close with 1008; closing the
+	// connection is what ends this loop instead, so the close code is ours.
+	readCtx := context.WithoutCancel(ctx)
 	done := make(chan bool, 1)
 	for {
 		cn.nc.awaitData()
-		go func() { done <- r.next() }()
+		typ, r, err := cn.c.Reader(readCtx)
+		if err != nil {
+			cn.cancel(nil)
+			return
+		}
+		cn.lastActivity.Store(time.Now().UnixNano())
+		msg, err := io.ReadAll(io.LimitReader(r, cn.h.cfg.MaxMessageBytes+1))
+		if err != nil { // the connection broke mid-frame: nothing to tell the client
+			cn.cancel(nil)
+			return
+		}
+		if !cn.check(typ, msg, limiter) {
+			return
+		}
+		go func() { done <- cn.handle(ctx, msg) }()
 		if !<-done {
 			return
 		}
 	}
 }
 
-// reader reads and handles client messages, one per next.
-type reader struct {
-	cn      *conn
-	ctx     context.Context
-	readCtx context.Context
-	limiter *rate.Limiter
-}
-
-// next reads one message and handles it; false means the connection is
-// ending.
-func (r *reader) next() bool {
-	cn := r.cn
-	typ, rd, err := cn.c.Reader(r.readCtx)
-	if err != nil {
-		cn.cancel(nil)
-		return false
-	}
-	cn.lastActivity.Store(time.Now().UnixNano())
-	msg, err := io.ReadAll(io.LimitReader(rd, cn.h.cfg.MaxMessageBytes+1))
-	if err != nil { // the connection broke mid-frame: nothing to tell the client
-		cn.cancel(nil)
-		return false
-	}
+// check applies the frame rules (size, text, rate) to one client message;
+// false means it ended the connection.
+func (cn *conn) check(typ websocket.MessageType, msg []byte, limiter *rate.Limiter) bool {
 	switch {
 	case int64(len(msg)) > cn.h.cfg.MaxMessageBytes:
 		cn.fatal(&closeError{CodeProtocolError, "frame too large"}, "frame_too_large",
@@ -326,12 +321,12 @@ func (r *reader) next() bool {
 	case typ != websocket.MessageText:
 		cn.fatal(&closeError{CodeProtocolError, "binary frame"}, "bad_request", "frames must be text")
 		return false
-	case !r.limiter.Allow():
+	case !limiter.Allow():
 		cn.fatal(&closeError{CodeRateLimited, "rate limited"}, "rate_limited",
 			fmt.Sprintf("at most %g client messages per second", cn.msgRate))
 		return false
 	}
-	return cn.handle(r.ctx, msg)
+	return true
 }
 
 // fatal sends an error message and ends the connection with ce.

@@ -1,8 +1,10 @@
 package ws
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"testing"
@@ -228,5 +230,39 @@ func TestStuckClientHoldsNoWriter(t *testing.T) {
 	}
 	if e.hub.Stats().SlowConsumers != 0 {
 		t.Fatal("a client was ended; the test needs both alive")
+	}
+}
+
+// An idle connection holds one goroutine of its own, also after the
+// server's pings and the client's pongs: the library consumes a pong inside
+// Reader and then waits there, which must happen on the connection's
+// goroutine, not on a second one.
+func TestIdleConnectionOneGoroutineAfterPongs(t *testing.T) {
+	const n = 8
+	e := newEnv(t, hub.Config{}, Config{Stream: live.Config{Heartbeat: 100 * time.Millisecond}})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for range n {
+		cl := dial(t, e.url)
+		cl.until(isType("welcome"))
+		go func() { // reading answers the server's pings
+			for {
+				if _, _, err := cl.c.Read(ctx); err != nil {
+					return
+				}
+			}
+		}()
+	}
+	time.Sleep(500 * time.Millisecond) // several heartbeats, pings and pongs
+	var buf bytes.Buffer
+	if err := pprof.Lookup("goroutine").WriteTo(&buf, 2); err != nil {
+		t.Fatal(err)
+	}
+	dump := buf.String()
+	if got := strings.Count(dump, "ws.(*conn).readLoop("); got != n {
+		t.Fatalf("%d connection goroutines in readLoop, want %d", got, n)
+	}
+	if got := strings.Count(dump, "ws.(*conn).readLoop.func"); got != 0 {
+		t.Fatalf("%d idle connections hold a second goroutine", got)
 	}
 }
