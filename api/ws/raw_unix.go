@@ -71,6 +71,10 @@ func rawWaitReadable(c net.Conn) {
 	_ = rc.Read(func(fd uintptr) bool {
 		var b [1]byte
 		_, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK)
-		return !errors.Is(err, syscall.EAGAIN) && !errors.Is(err, syscall.EINTR)
+		// Only "nothing yet" waits; anything else (bytes, the end, an
+		// error, even EINTR) goes on to the library's read, which sorts it
+		// out: waiting on an edge after an unexplained result could miss
+		// bytes already there.
+		return !errors.Is(err, syscall.EAGAIN)
 	})
 }
