@@ -103,7 +103,7 @@ func (s *sharedSub) next(ctx context.Context) *graphql.Response {
 		}
 		s.buf = append(b, '}')
 		if n > 0 {
-			s.st.wrote(ctx)
+			s.st.wrote()
 			return &graphql.Response{Data: s.buf}
 		}
 	}

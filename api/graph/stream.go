@@ -22,6 +22,7 @@ type stream struct {
 	sub     *hub.Subscriber
 	flush   time.Duration
 	onWrite func(context.Context, []hub.Item) // live.Config.OnWrite (metrics, usage), may be nil
+	hookCtx context.Context                   // the subscription's, with its usage counter on top: onWrite looks it up per batch
 	last    time.Time
 	timer   *time.Timer
 	items   []hub.Item
@@ -79,6 +80,7 @@ func (h *Handler) openStream(ctx context.Context, field string, topics []string)
 			st.sub.SetMaxTopics(n)
 		}
 	}
+	st.hookCtx = auth.WithCounter(ctx, auth.CounterFromContext(ctx))
 	h.countStream(ctx, st)
 	st.sub.Subscribe(ctx, hub.SubscribeRequest{Topics: topics})
 	// After Subscribe: Close must not run while Subscribe does. (gqlgen
@@ -177,9 +179,9 @@ func (s *stream) events(items []hub.Item) ([]*hub.Event, error) {
 }
 
 // wrote reports the batch next returned last as handed to the client.
-func (s *stream) wrote(ctx context.Context) {
+func (s *stream) wrote() {
 	if s.onWrite != nil {
-		s.onWrite(ctx, s.items)
+		s.onWrite(s.hookCtx, s.items)
 	}
 	if !s.usage {
 		return

@@ -75,7 +75,7 @@ func openPipe[T any](ctx context.Context, h *Handler) func(field string, topics 
 			}
 			select {
 			case out <- batch:
-				st.wrote(ctx)
+				st.wrote()
 				return true
 			case <-ctx.Done():
 				return false
