@@ -150,6 +150,13 @@ func isUnique(err error) bool {
 	return e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 }
 
+// isBusy reports whether err is SQLITE_BUSY (a locked database), whatever
+// its extended code.
+func isBusy(err error) bool {
+	var e *msqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_BUSY
+}
+
 // nullMicros stores a zero time as NULL.
 func nullMicros(t time.Time) any {
 	if t.IsZero() {

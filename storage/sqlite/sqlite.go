@@ -81,8 +81,7 @@ func pingWriter(ctx context.Context, w *sql.DB) error {
 	deadline := time.Now().Add(busyTimeout)
 	for {
 		err := w.PingContext(ctx)
-		var coded interface{ Code() int }
-		if err == nil || !errors.As(err, &coded) || coded.Code()&0xff != sqliteBusy || time.Now().After(deadline) {
+		if !isBusy(err) || time.Now().After(deadline) {
 			return err
 		}
 		select {
@@ -92,9 +91,6 @@ func pingWriter(ctx context.Context, w *sql.DB) error {
 		}
 	}
 }
-
-// sqliteBusy is SQLITE_BUSY, the primary result code of a locked database.
-const sqliteBusy = 5
 
 func openPool(path, extra string, conns int) (*sql.DB, error) {
 	dsn := path + "?_pragma=busy_timeout(" + fmt.Sprint(busyTimeout.Milliseconds()) + ")" +
