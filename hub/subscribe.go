@@ -64,11 +64,11 @@ func (s *Subscriber) plan(req SubscribeRequest) (plan, error) {
 			continue
 		}
 		members, err := s.h.cfg.Expand(t)
-		members = s.h.exp.share(t, members)
 		if err != nil {
 			p.errs = append(p.errs, Item{Kind: ItemControl, Name: "error", Line: ErrorLine(req.ID, errorCode(err), err.Error())})
 			continue
 		}
+		members = s.h.exp.share(t, members)
 		p.added[t] = members
 		p.acked = append(p.acked, t)
 		for _, m := range members {

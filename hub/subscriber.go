@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"cmp"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -206,7 +207,6 @@ func (s *Subscriber) Drain(items []Item) ([]Item, error) {
 	if cap(s.ctrl) > 8 { // a subscribe's snapshots: do not keep their room while idle
 		s.ctrl = nil
 	}
-	start := len(items)
 	var scratch [64]*Event
 	evs := s.pullLocked(scratch[:0], watermark)
 	for _, ev := range s.pend {
@@ -214,12 +214,9 @@ func (s *Subscriber) Drain(items []Item) ([]Item, error) {
 	}
 	clear(s.pend)
 	// Sorted as pointers: an Item is seven words to move, a pointer one.
-	slices.SortFunc(evs, func(a, b *Event) int { return cmpSeq(a.Seq, b.Seq) })
-	for _, ev := range evs {
-		items = append(items, Item{Kind: ItemEvent, Event: ev})
-	}
+	slices.SortFunc(evs, func(a, b *Event) int { return cmp.Compare(a.Seq, b.Seq) })
+	items = mergeEvents(items, evs, s.stream)
 	if len(s.stream) > 0 {
-		items = mergeStream(items, start, s.stream)
 		clear(s.stream)
 		s.stream = s.stream[:0]
 		s.h.stats.queued.Add(-int64(s.streamBytes))
@@ -248,30 +245,25 @@ func (s *Subscriber) pullLocked(evs []*Event, watermark uint64) []*Event {
 	return evs
 }
 
-// mergeStream merges the seq-ordered stream events into the seq-ordered
-// items[start:].
-func mergeStream(items []Item, start int, stream []*Event) []Item {
-	conflated := slices.Clone(items[start:])
-	items = items[:start]
-	i := 0
-	for _, ev := range stream {
-		for i < len(conflated) && conflated[i].Event.Seq < ev.Seq {
-			items = append(items, conflated[i])
-			i++
+// mergeEvents appends the events of a and b, each in seq order, to items
+// in seq order.
+func mergeEvents(items []Item, a, b []*Event) []Item {
+	for len(a) > 0 && len(b) > 0 {
+		var ev *Event
+		if a[0].Seq < b[0].Seq {
+			ev, a = a[0], a[1:]
+		} else {
+			ev, b = b[0], b[1:]
 		}
 		items = append(items, Item{Kind: ItemEvent, Event: ev})
 	}
-	return append(items, conflated[i:]...)
-}
-
-func cmpSeq(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
+	for _, ev := range a {
+		items = append(items, Item{Kind: ItemEvent, Event: ev})
 	}
-	return 0
+	for _, ev := range b {
+		items = append(items, Item{Kind: ItemEvent, Event: ev})
+	}
+	return items
 }
 
 // Err returns the terminal error once the subscriber was ended.
