@@ -44,7 +44,6 @@ type conn struct {
 	pinging      atomic.Bool
 
 	queued    atomic.Bool // with the scheduler, waiting for a round
-	stalled   atomic.Bool // a batch the socket could not take is being written by a goroutine of its own
 	wmu       sync.Mutex  // guards ended and writers.Add from zero
 	ended     bool        // the connection may not be queued any more
 	writers   sync.WaitGroup
@@ -109,7 +108,7 @@ func (cn *conn) kick() {
 func (cn *conn) service() {
 	defer cn.writers.Done()
 	cn.queued.Store(false) // a kick from now on queues the next batch
-	if cn.stalled.Load() {
+	if cn.nc.stalled() {
 		return // the stalled write kicks again when it is done
 	}
 	if cn.ctx.Err() == nil {
@@ -121,7 +120,6 @@ func (cn *conn) service() {
 	case cn.ctx.Err() != nil:
 		cn.spawn(func() { cn.finish(cn.ctx, context.Cause(cn.ctx)) })
 	case cn.nc.stalled():
-		cn.stalled.Store(true)
 		cn.spawn(cn.unstall)
 	}
 }
@@ -139,9 +137,7 @@ func (cn *conn) spawn(f func()) {
 // unstall writes the rest of a stalled batch within the write timeout, then
 // queues whatever came meanwhile.
 func (cn *conn) unstall() {
-	err := cn.nc.flushStalled(cn.h.cfg.Stream.WriteTimeout)
-	cn.stalled.Store(false)
-	if err != nil {
+	if err := cn.nc.flushStalled(cn.h.cfg.Stream.WriteTimeout); err != nil {
 		cn.cancel(err)
 	}
 	cn.kick()

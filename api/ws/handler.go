@@ -121,8 +121,7 @@ func (h *Handler) rest() time.Duration {
 
 // New returns a handler on h.
 func New(cfg Config, h Hub) *Handler {
-	cfg = cfg.withDefaults()
-	return &Handler{cfg: cfg, hub: h, stop: make(chan struct{})}
+	return &Handler{cfg: cfg.withDefaults(), hub: h, stop: make(chan struct{})}
 }
 
 // Shutdown closes every connection with 1001 and waits for them, or ctx.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -39,7 +40,10 @@ type batchConn struct {
 	holding bool
 	buf     *[]byte // pooled while holding or stalled; nil otherwise
 	off     int     // while stalled: (*buf)[off:] is still to be written
-	stall   bool
+	// stall is set, under mu, while part of a batch waits for
+	// flushStalled, and cleared once it is written; read without the lock,
+	// so that a writer never waits behind a stalled write.
+	stall atomic.Bool
 
 	br    *bufio.Reader // the library's reader over this connection
 	early []byte        // read before the socket: bytes that came with the upgrade request
@@ -85,19 +89,17 @@ func (c *batchConn) release() error {
 	}
 	n, err := c.writeNow(*c.buf)
 	if err == nil && n < len(*c.buf) {
-		c.stall, c.off = true, n
+		c.off = n
+		c.stall.Store(true)
 		return nil
 	}
 	c.putBuf()
 	return err
 }
 
-// stalled reports whether part of a batch waits for flushStalled.
-func (c *batchConn) stalled() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.stall
-}
+// stalled reports whether part of a batch waits for, or is being written
+// by, flushStalled. It does not wait.
+func (c *batchConn) stalled() bool { return c.stall.Load() }
 
 // flushStalled writes the stalled rest of a batch, waiting for the client
 // at most timeout.
@@ -108,12 +110,12 @@ func (c *batchConn) flushStalled(timeout time.Duration) error {
 }
 
 func (c *batchConn) flushStalledLocked(timeout time.Duration) error {
-	if !c.stall {
+	if !c.stall.Load() {
 		return nil
 	}
-	c.stall = false
 	err := c.writeWithin((*c.buf)[c.off:], timeout)
 	c.putBuf()
+	c.stall.Store(false)
 	return err
 }
 
