@@ -166,6 +166,7 @@ func (cn *conn) finish(ctx context.Context, err error) {
 }
 
 func (cn *conn) close(ctx context.Context, err error) {
+	cn.nc.endAwait() // the handshake reads on this goroutine
 	var ce *closeError
 	switch {
 	case errors.Is(err, hub.ErrSlowConsumer):

@@ -47,6 +47,9 @@ type batchConn struct {
 
 	br    *bufio.Reader // the library's reader over this connection
 	early []byte        // read before the socket: bytes that came with the upgrade request
+
+	rmu     sync.Mutex // guards closing, and awaitData's look at br and early against it
+	closing bool       // the close handshake may read: awaitData looks no more
 }
 
 // Read implements io.Reader for the library's reader: the early bytes
@@ -65,10 +68,25 @@ func (c *batchConn) Read(p []byte) (int, error) {
 
 // awaitData returns when a client frame can be read without waiting: bytes
 // are buffered or the socket has some (or has ended). See rawWaitReadable.
+//
+// The buffers it looks at belong to the library's reader, which the reading
+// goroutine alone uses, except during a close handshake: the library then
+// reads on the closing goroutine. endAwait, called before that, makes
+// awaitData leave them alone (the read that follows fails or sees the close).
 func (c *batchConn) awaitData() {
-	if len(c.early) == 0 && (c.br == nil || c.br.Buffered() == 0) {
+	c.rmu.Lock()
+	empty := !c.closing && len(c.early) == 0 && (c.br == nil || c.br.Buffered() == 0)
+	c.rmu.Unlock()
+	if empty {
 		rawWaitReadable(c.Conn)
 	}
+}
+
+// endAwait is called before the connection's close handshake; see awaitData.
+func (c *batchConn) endAwait() {
+	c.rmu.Lock()
+	defer c.rmu.Unlock()
+	c.closing = true
 }
 
 // hold starts collecting writes.
