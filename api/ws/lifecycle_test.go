@@ -194,6 +194,7 @@ func TestDetachedAndAttachedConnections(t *testing.T) {
 	cl = dial(t, attached.url)
 	cl.until(isType("welcome"))
 	pub := publishQuote(t, attached.hub, "VNM", 61300)
+	waitHead(t, attached.hub, pub) // delivered, so that it is the snapshot
 	cl.send(`{"op":"subscribe","id":1,"topics":["quote:VNM"]}`)
 	if m := cl.until(isType("snapshot")); m.Seq != pub {
 		t.Fatalf("attached snapshot seq %d, want %d", m.Seq, pub)
