@@ -20,7 +20,7 @@ import (
 // subscription takes what is pending at most once per FlushInterval.
 type stream struct {
 	sub     *hub.Subscriber
-	flush   time.Duration
+	rest    func() time.Duration              // least time between two batches (Handler.rest)
 	onWrite func(context.Context, []hub.Item) // live.Config.OnWrite (metrics, usage), may be nil
 	hookCtx context.Context                   // the subscription's, with its usage counter on top: onWrite looks it up per batch
 	last    time.Time
@@ -74,7 +74,7 @@ func (h *Handler) openStream(ctx context.Context, field string, topics []string)
 			return nil, topicError(field, err)
 		}
 	}
-	st := &stream{sub: h.cfg.Hub.NewSubscriber(), flush: h.cfg.Stream.FlushInterval, onWrite: h.cfg.Stream.OnWrite, turns: h.turns}
+	st := &stream{sub: h.cfg.Hub.NewSubscriber(), rest: h.rest, onWrite: h.cfg.Stream.OnWrite, turns: h.turns}
 	if h.cfg.Limits != nil {
 		if n, _ := h.cfg.Limits(ctx); n > 0 {
 			st.sub.SetMaxTopics(n)
@@ -197,13 +197,13 @@ func (s *stream) wrote() {
 	s.deliveredBytes.Add(b)
 }
 
-// cooldown waits until FlushInterval has passed since the last batch, so
-// that what arrives meanwhile joins (and conflates into) the next one.
+// cooldown waits until the rest has passed since the last batch, so that
+// what arrives meanwhile joins (and conflates into) the next one.
 func (s *stream) cooldown(ctx context.Context) error {
-	if s.flush <= 0 || s.last.IsZero() {
+	if s.last.IsZero() {
 		return nil
 	}
-	wait := s.flush - time.Since(s.last)
+	wait := s.rest() - time.Since(s.last)
 	if wait <= 0 {
 		return nil
 	}

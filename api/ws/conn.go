@@ -14,6 +14,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/vnstock-api/vnstock-api/api/live"
+	"github.com/vnstock-api/vnstock-api/api/wsio"
 	"github.com/vnstock-api/vnstock-api/hub"
 )
 
@@ -29,9 +30,9 @@ var framePool = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return 
 type conn struct {
 	h     *Handler
 	c     *websocket.Conn
-	nc    *batchConn // under c: batches each write into one system call
+	nc    *wsio.Conn // under c: batches each write into one system call
 	sub   *hub.Subscriber
-	sched *scheduler // the handler's, while this connection is open
+	sched *wsio.Scheduler // the handler's, while this connection is open
 	id    string
 
 	maxTopics int     // announced in welcome; the subscriber enforces it
@@ -97,18 +98,18 @@ func (cn *conn) kick() {
 	defer cn.wmu.Unlock()
 	if !cn.ended {
 		cn.writers.Add(1)
-		cn.sched.enqueue(cn)
+		cn.sched.Enqueue(cn)
 	}
 }
 
-// service runs on a scheduler worker: one batch, or, once the connection's
+// Service runs on a scheduler worker: one batch, or, once the connection's
 // context has ended, its close (on a goroutine: a close handshake waits on
 // the client). A batch the client's socket cannot take at once is finished
 // by a goroutine of its own, so that no worker waits on a client.
-func (cn *conn) service() {
+func (cn *conn) Service() {
 	defer cn.writers.Done()
 	cn.queued.Store(false) // a kick from now on queues the next batch
-	if cn.nc.stalled() {
+	if cn.nc.Stalled() {
 		return // the stalled write kicks again when it is done
 	}
 	if cn.ctx.Err() == nil {
@@ -119,7 +120,7 @@ func (cn *conn) service() {
 	switch {
 	case cn.ctx.Err() != nil:
 		cn.spawn(func() { cn.finish(cn.ctx, context.Cause(cn.ctx)) })
-	case cn.nc.stalled():
+	case cn.nc.Stalled():
 		cn.spawn(cn.unstall)
 	}
 }
@@ -137,7 +138,7 @@ func (cn *conn) spawn(f func()) {
 // unstall writes the rest of a stalled batch within the write timeout, then
 // queues whatever came meanwhile.
 func (cn *conn) unstall() {
-	if err := cn.nc.flushStalled(cn.h.cfg.Stream.WriteTimeout); err != nil {
+	if err := cn.nc.FlushStalled(cn.h.cfg.Stream.WriteTimeout); err != nil {
 		cn.cancel(err)
 	}
 	cn.kick()
@@ -166,7 +167,7 @@ func (cn *conn) finish(ctx context.Context, err error) {
 }
 
 func (cn *conn) close(ctx context.Context, err error) {
-	cn.nc.endAwait() // the handshake reads on this goroutine
+	cn.nc.EndAwait() // the handshake reads on this goroutine
 	var ce *closeError
 	switch {
 	case errors.Is(err, hub.ErrSlowConsumer):
@@ -198,9 +199,9 @@ func (cn *conn) write(ctx context.Context, items []hub.Item, heartbeat bool) (er
 	p := framePool.Get().(*[]byte)
 	defer framePool.Put(p)
 	buf := (*p)[:0]
-	cn.nc.hold()
+	cn.nc.Hold()
 	defer func() {
-		if rerr := cn.nc.release(); err == nil {
+		if rerr := cn.nc.Release(); err == nil {
 			err = rerr
 		}
 	}()
@@ -228,7 +229,7 @@ func (cn *conn) write(ctx context.Context, items []hub.Item, heartbeat bool) (er
 
 // writeFrame hands one frame to the library. It is only called between
 // hold and release, so it goes to memory and never waits on the socket: the
-// write timeout applies where the batch is written (batchConn.release), and
+// write timeout applies where the batch is written (wsio.Conn.Release), and
 // no timer is needed per frame.
 func (cn *conn) writeFrame(frame []byte) error {
 	// No context with a Done channel: the library would arm and disarm a
@@ -285,7 +286,7 @@ func (cn *conn) readLoop(ctx context.Context) {
 	readCtx := context.WithoutCancel(ctx)
 	done := make(chan bool, 1)
 	for {
-		cn.nc.awaitData()
+		cn.nc.AwaitData()
 		typ, r, err := cn.c.Reader(readCtx)
 		if err != nil {
 			cn.cancel(nil)

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/vnstock-api/vnstock-api/api/live"
+	"github.com/vnstock-api/vnstock-api/api/wsio"
 	"github.com/vnstock-api/vnstock-api/hub"
 )
 
@@ -52,7 +53,7 @@ type Config struct {
 	// keeps counting. Nil runs the connection on the handler's goroutine.
 	Detach func(ctx context.Context) (end func())
 	// Writers is the number of goroutines that write for all connections
-	// (see scheduler); a batch a client's socket cannot take at once is
+	// (see wsio.Scheduler); a batch a client's socket cannot take at once is
 	// finished by a goroutine of its own. Default 2 × GOMAXPROCS.
 	Writers int
 	// FrameRate is the frames per second all connections together aim at:
@@ -109,8 +110,8 @@ type Handler struct {
 
 	mu     sync.Mutex
 	active map[*conn]struct{}
-	sched  *scheduler   // while active is not empty
-	open   atomic.Int64 // len(active), read without the lock
+	sched  *wsio.Scheduler // while active is not empty
+	open   atomic.Int64    // len(active), read without the lock
 }
 
 // rest is how long a connection waits between two frames.
@@ -152,7 +153,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	default:
 	}
-	hw := &hijackWriter{ResponseWriter: w}
+	hw := &wsio.HijackWriter{ResponseWriter: w, Timeout: h.cfg.Stream.WriteTimeout}
 	c, err := websocket.Accept(hw, r, &websocket.AcceptOptions{
 		OriginPatterns:  h.cfg.OriginPatterns,
 		CompressionMode: websocket.CompressionDisabled,
@@ -164,8 +165,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The library's own limit is a backstop; readLoop enforces the protocol's
 	// limit so that it can close with 4400 rather than 1009.
 	c.SetReadLimit(h.cfg.MaxMessageBytes + 1)
-	conn := &conn{h: h, c: c, nc: hw.conn, sub: h.hub.NewSubscriber(), id: newSessionID()}
-	hw.conn.timeout = h.cfg.Stream.WriteTimeout
+	conn := &conn{h: h, c: c, nc: hw.Conn(), sub: h.hub.NewSubscriber(), id: newSessionID()}
 	conn.maxTopics, conn.msgRate = h.limits(r.Context())
 	conn.sub.SetMaxTopics(conn.maxTopics)
 	conn.maxTopics = conn.sub.MaxTopics() // the hub's own limit may be lower still
@@ -251,7 +251,7 @@ func (h *Handler) track(cn *conn, add bool) {
 	defer func() { h.open.Store(int64(len(h.active))) }()
 	if add {
 		if len(h.active) == 0 {
-			h.sched = newScheduler(h.cfg.Writers, h.rest)
+			h.sched = wsio.NewScheduler(h.cfg.Writers, h.rest)
 		}
 		cn.sched = h.sched
 		h.active[cn] = struct{}{}
@@ -264,7 +264,7 @@ func (h *Handler) track(cn *conn, add bool) {
 	}
 	delete(h.active, cn)
 	if len(h.active) == 0 { // every connection's writes are done (conn.run)
-		h.sched.close()
+		h.sched.Close()
 		h.sched = nil
 	}
 }

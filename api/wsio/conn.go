@@ -1,4 +1,9 @@
-package ws
+// Package wsio is the socket side of the server's WebSocket endpoints
+// (/v1/ws and GraphQL's): the connection under github.com/coder/websocket,
+// which batches a frame sequence into one write system call and never makes
+// a writer wait on a client (Conn), and a fixed pool of writer goroutines
+// that serves every connection in rounds (Scheduler).
+package wsio
 
 import (
 	"bufio"
@@ -23,7 +28,7 @@ const (
 
 var sendPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
 
-// batchConn is the hijacked connection under the WebSocket library. Between
+// Conn is the hijacked connection under the WebSocket library. Between
 // hold and release every write is collected in one pooled buffer, so that a
 // batch of frames leaves in a single write system call whatever its size
 // (the library's buffered writer would otherwise split a frame at each
@@ -32,7 +37,7 @@ var sendPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return 
 // release never waits for the client: what the socket cannot take at once
 // stays, stalled, until flushStalled writes it, and any write in between
 // goes after it.
-type batchConn struct {
+type Conn struct {
 	net.Conn
 	timeout time.Duration // bounds a write that waits for the client
 
@@ -54,7 +59,7 @@ type batchConn struct {
 
 // Read implements io.Reader for the library's reader: the early bytes
 // first, then the socket. Only the connection's reading goroutine calls it.
-func (c *batchConn) Read(p []byte) (int, error) {
+func (c *Conn) Read(p []byte) (int, error) {
 	if len(c.early) == 0 {
 		return c.Conn.Read(p)
 	}
@@ -73,7 +78,7 @@ func (c *batchConn) Read(p []byte) (int, error) {
 // goroutine alone uses, except during a close handshake: the library then
 // reads on the closing goroutine. endAwait, called before that, makes
 // awaitData leave them alone (the read that follows fails or sees the close).
-func (c *batchConn) awaitData() {
+func (c *Conn) AwaitData() {
 	c.rmu.Lock()
 	empty := !c.closing && len(c.early) == 0 && (c.br == nil || c.br.Buffered() == 0)
 	c.rmu.Unlock()
@@ -83,14 +88,14 @@ func (c *batchConn) awaitData() {
 }
 
 // endAwait is called before the connection's close handshake; see awaitData.
-func (c *batchConn) endAwait() {
+func (c *Conn) EndAwait() {
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
 	c.closing = true
 }
 
 // hold starts collecting writes.
-func (c *batchConn) hold() {
+func (c *Conn) Hold() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.holding = true
@@ -98,7 +103,7 @@ func (c *batchConn) hold() {
 
 // release writes what was collected since hold, as much as the socket takes
 // without waiting; the rest stalls for flushStalled.
-func (c *batchConn) release() error {
+func (c *Conn) Release() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.holding = false
@@ -117,17 +122,17 @@ func (c *batchConn) release() error {
 
 // stalled reports whether part of a batch waits for, or is being written
 // by, flushStalled. It does not wait.
-func (c *batchConn) stalled() bool { return c.stall.Load() }
+func (c *Conn) Stalled() bool { return c.stall.Load() }
 
 // flushStalled writes the stalled rest of a batch, waiting for the client
 // at most timeout.
-func (c *batchConn) flushStalled(timeout time.Duration) error {
+func (c *Conn) FlushStalled(timeout time.Duration) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.flushStalledLocked(timeout)
 }
 
-func (c *batchConn) flushStalledLocked(timeout time.Duration) error {
+func (c *Conn) flushStalledLocked(timeout time.Duration) error {
 	if !c.stall.Load() {
 		return nil
 	}
@@ -137,7 +142,7 @@ func (c *batchConn) flushStalledLocked(timeout time.Duration) error {
 	return err
 }
 
-func (c *batchConn) putBuf() {
+func (c *Conn) putBuf() {
 	if cap(*c.buf) <= 256<<10 {
 		*c.buf = (*c.buf)[:0]
 		sendPool.Put(c.buf)
@@ -146,7 +151,7 @@ func (c *batchConn) putBuf() {
 }
 
 // writeWithin writes all of b, waiting for the client at most timeout.
-func (c *batchConn) writeWithin(b []byte, timeout time.Duration) error {
+func (c *Conn) writeWithin(b []byte, timeout time.Duration) error {
 	if err := c.Conn.SetWriteDeadline(time.Now().Add(timeout)); err != nil {
 		return err
 	}
@@ -160,7 +165,7 @@ func (c *batchConn) writeWithin(b []byte, timeout time.Duration) error {
 // writeNow writes what the socket takes of b without waiting for room:
 // straight to the socket where the platform allows (rawWrite), else
 // within noWait.
-func (c *batchConn) writeNow(b []byte) (int, error) {
+func (c *Conn) writeNow(b []byte) (int, error) {
 	if n, ok, err := rawWrite(c.Conn, b); ok {
 		return n, err
 	}
@@ -179,7 +184,7 @@ func (c *batchConn) writeNow(b []byte) (int, error) {
 const noWait = time.Millisecond
 
 // Write implements io.Writer for the library's buffered writer.
-func (c *batchConn) Write(p []byte) (int, error) {
+func (c *Conn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.holding {
@@ -201,15 +206,21 @@ func (c *batchConn) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// hijackWriter gives the WebSocket library a connection with small buffers
+// HijackWriter gives the WebSocket library a connection with small buffers
 // and write batching in place of the one net/http would hand over.
-type hijackWriter struct {
+type HijackWriter struct {
 	http.ResponseWriter
-	conn *batchConn // set by Hijack
+	// Timeout bounds a write that waits for the client: a control frame
+	// written outside a batch (Conn.Write).
+	Timeout time.Duration
+	conn    *Conn // set by Hijack
 }
 
+// Conn is the connection Hijack handed over; nil before.
+func (w *HijackWriter) Conn() *Conn { return w.conn }
+
 // Hijack implements http.Hijacker.
-func (w *hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+func (w *HijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	nc, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
 	if err != nil {
 		return nil, nil, err
@@ -219,7 +230,7 @@ func (w *hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		return nil, nil, err
 	}
 	// The server's write timeout for the upgrade response would otherwise
-	// stay on the connection; batches set their own (batchConn.release).
+	// stay on the connection; batches set their own (Conn.release).
 	if err := nc.SetWriteDeadline(time.Time{}); err != nil {
 		_ = nc.Close()
 		return nil, nil, err
@@ -229,11 +240,11 @@ func (w *hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	// first. (In a reader of ours, the library would move them out of the
 	// buffer, where awaitData could not see them.)
 	pending, _ := brw.Reader.Peek(brw.Reader.Buffered())
-	w.conn = &batchConn{Conn: nc, early: bytes.Clone(pending)}
+	w.conn = &Conn{Conn: nc, timeout: w.Timeout, early: bytes.Clone(pending)}
 	br := bufio.NewReaderSize(w.conn, readBufSize)
 	w.conn.br = br
 	return w.conn, bufio.NewReadWriter(br, bufio.NewWriterSize(w.conn, writeBufSize)), nil
 }
 
 // Unwrap lets http.ResponseController reach the server's writer.
-func (w *hijackWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+func (w *HijackWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

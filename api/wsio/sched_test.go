@@ -1,4 +1,4 @@
-package ws
+package wsio
 
 import (
 	"sync"
@@ -10,19 +10,19 @@ import (
 // fakeConn counts its services and, like a connection with more to send,
 // queues itself again from within service while again is above zero.
 type fakeConn struct {
-	s     *scheduler
+	s     *Scheduler
 	again atomic.Int32
 	mu    sync.Mutex
 	at    []time.Time
 	done  chan struct{}
 }
 
-func (f *fakeConn) service() {
+func (f *fakeConn) Service() {
 	f.mu.Lock()
 	f.at = append(f.at, time.Now())
 	f.mu.Unlock()
 	if f.again.Add(-1) >= 0 {
-		f.s.enqueue(f)
+		f.s.Enqueue(f)
 		return
 	}
 	close(f.done)
@@ -32,15 +32,15 @@ func (f *fakeConn) service() {
 // are at least rest apart; every queued connection is served once per round.
 func TestSchedulerRounds(t *testing.T) {
 	const rest = 100 * time.Millisecond
-	s := newScheduler(2, func() time.Duration { return rest })
-	defer s.close()
+	s := NewScheduler(2, func() time.Duration { return rest })
+	defer s.Close()
 	conns := make([]*fakeConn, 5)
 	for i := range conns {
 		conns[i] = &fakeConn{s: s, done: make(chan struct{})}
 		conns[i].again.Store(3) // four services in all
 	}
 	for _, f := range conns {
-		s.enqueue(f)
+		s.Enqueue(f)
 	}
 	for _, f := range conns {
 		select {
@@ -68,10 +68,10 @@ func TestSchedulerRounds(t *testing.T) {
 // An idle scheduler serves a queued connection at once; the rest only
 // spaces a round from the one before it.
 func TestSchedulerRestFollowsARound(t *testing.T) {
-	s := newScheduler(1, func() time.Duration { return time.Hour })
-	defer s.close()
+	s := NewScheduler(1, func() time.Duration { return time.Hour })
+	defer s.Close()
 	first := &fakeConn{s: s, done: make(chan struct{})}
-	s.enqueue(first)
+	s.Enqueue(first)
 	select {
 	case <-first.done:
 	case <-time.After(10 * time.Second):
@@ -80,7 +80,7 @@ func TestSchedulerRestFollowsARound(t *testing.T) {
 	// The round has ended; the next one waits for the rest (an hour), so a
 	// connection queued now is not served until then.
 	second := &fakeConn{s: s, done: make(chan struct{})}
-	s.enqueue(second)
+	s.Enqueue(second)
 	select {
 	case <-second.done:
 		t.Fatal("served within the rest of the previous round")

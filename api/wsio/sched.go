@@ -1,11 +1,11 @@
-package ws
+package wsio
 
 import (
 	"sync"
 	"time"
 )
 
-// scheduler writes for every connection of a handler on a fixed set of
+// Scheduler writes for every connection of a handler on a fixed set of
 // worker goroutines, in rounds. A connection with something to send (its
 // subscriber's notify, a heartbeat, its end) is queued for the next round;
 // a round hands each queued connection to a worker once, for one batch, and
@@ -14,33 +14,34 @@ import (
 //
 // Workers never wait on a client: a batch the client's socket cannot take
 // at once goes on, with its connection, to a goroutine of its own
-// (conn.service). So the goroutines that compete for the CPU with the hub's
+// (its Service). So the goroutines that compete for the CPU with the hub's
 // delivering goroutine are these few, however many connections are open,
 // and no connection costs a timer or a goroutine start per frame.
 //
-// It runs while the handler has connections (Handler.track starts and stops
-// it), so an idle handler holds no goroutine.
-type scheduler struct {
+// A handler runs one while it has connections (it starts and stops it), so
+// an idle handler holds no goroutine.
+type Scheduler struct {
 	rest func() time.Duration
 
 	mu   sync.Mutex
-	next []servicer // queued since the current round began
+	next []Servicer // queued since the current round began
 
 	wake chan struct{} // cap 1: next became non-empty
-	work chan servicer
+	work chan Servicer
 	stop chan struct{}
 	done sync.WaitGroup // a round's connections, served
 }
 
-// servicer is what a scheduler serves: a connection (conn.service).
-type servicer interface{ service() }
+// Servicer is what a Scheduler serves: a connection. Service writes one
+// batch and must not wait on the client.
+type Servicer interface{ Service() }
 
-// newScheduler starts a dispatcher and n workers.
-func newScheduler(n int, rest func() time.Duration) *scheduler {
-	s := &scheduler{
+// NewScheduler starts a dispatcher and n workers.
+func NewScheduler(n int, rest func() time.Duration) *Scheduler {
+	s := &Scheduler{
 		rest: rest,
 		wake: make(chan struct{}, 1),
-		work: make(chan servicer, n),
+		work: make(chan Servicer, n),
 		stop: make(chan struct{}),
 	}
 	for range n {
@@ -51,8 +52,8 @@ func newScheduler(n int, rest func() time.Duration) *scheduler {
 }
 
 // enqueue queues cn for the next round. The caller makes sure a
-// connection is queued once at a time (conn.queued).
-func (s *scheduler) enqueue(cn servicer) {
+// connection is queued once at a time.
+func (s *Scheduler) Enqueue(cn Servicer) {
 	s.mu.Lock()
 	s.next = append(s.next, cn)
 	first := len(s.next) == 1
@@ -67,11 +68,11 @@ func (s *scheduler) enqueue(cn servicer) {
 
 // close stops the goroutines once the round under way is served. Only
 // call it when no connection can be queued any more.
-func (s *scheduler) close() { close(s.stop) }
+func (s *Scheduler) Close() { close(s.stop) }
 
-func (s *scheduler) dispatch() {
+func (s *Scheduler) dispatch() {
 	defer close(s.work)
-	var round []servicer
+	var round []Servicer
 	for {
 		select {
 		case <-s.wake:
@@ -100,9 +101,9 @@ func (s *scheduler) dispatch() {
 	}
 }
 
-func (s *scheduler) worker() {
+func (s *Scheduler) worker() {
 	for cn := range s.work {
-		cn.service()
+		cn.Service()
 		s.done.Done()
 	}
 }
