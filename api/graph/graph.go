@@ -25,6 +25,7 @@ import (
 
 	"github.com/vnstock-api/vnstock-api/api/graph/internal/gen"
 	"github.com/vnstock-api/vnstock-api/api/live"
+	"github.com/vnstock-api/vnstock-api/api/wsio"
 	"github.com/vnstock-api/vnstock-api/hub"
 	"github.com/vnstock-api/vnstock-api/market"
 	"github.com/vnstock-api/vnstock-api/storage"
@@ -151,6 +152,10 @@ type Handler struct {
 	renders  *renderCache
 	turns    *live.Turns
 
+	pmu    sync.Mutex // guards pconns and sched
+	pconns int        // connections with pooled subscriptions (pool.go)
+	sched  *wsio.Scheduler
+
 	mu      sync.Mutex
 	conns   map[*context.CancelCauseFunc]struct{}
 	closed  bool
@@ -181,7 +186,7 @@ func (h *Handler) newServer() *handler.Server {
 	c := h.cfg
 	srv := handler.New(h.es)
 	srv.AddTransport(transport.Websocket{
-		Implementation:        wsImplementation{writeTimeout: c.Stream.WriteTimeout},
+		Implementation:        wsImplementation{writeTimeout: c.Stream.WriteTimeout, h: h},
 		InitFunc:              h.initConnection,
 		InitTimeout:           10 * time.Second,
 		KeepAlivePingInterval: c.Stream.Heartbeat, // graphql-ws "ka"
@@ -196,6 +201,7 @@ func (h *Handler) newServer() *handler.Server {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: newLRU[string](c.APQCacheSize)})
 	srv.Use(extension.FixedComplexityLimit(c.MaxComplexity))
 	srv.Use(depthLimit{max: c.MaxDepth})
+	srv.Use(opIDs{})
 	srv.SetErrorPresenter(h.presentError)
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		h.cfg.Logger.Error("graphql resolver panic", "panic", fmt.Sprint(v))
@@ -252,7 +258,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		var release func()
-		ctx, release = h.track(ctx)
+		ctx, release = h.track(withSlot(ctx))
 		defer release()
 	}
 	h.srv.ServeHTTP(w, r.WithContext(ctx))

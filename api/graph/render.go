@@ -43,11 +43,20 @@ func (h *Handler) subscribeShared(ctx context.Context) graphql.ResponseHandler {
 	}
 	argField, topics, err := topicsFor(field.Name, args)
 	if err == nil {
+		cn, id := pooledConn(ctx)
+		var notify func()
+		if cn != nil {
+			notify = cn.kick
+		}
 		var st *stream
-		if st, err = h.openStream(ctx, argField, topics); err == nil {
-			s := &sharedSub{h: h, rd: rd, st: st, field: field, list: field.Name != "status",
+		if st, err = h.openStream(ctx, argField, topics, notify); err == nil {
+			s := &sharedSub{h: h, rd: rd, st: st, field: field, list: field.Name != "status", ctx: ctx,
 				shape: h.renders.shape(field.Name + "|" + signature(oc, field.Selections, field.Definition.Type.Name()))}
-			return s.next
+			if cn == nil {
+				return s.next
+			}
+			s.cn, s.id, s.done = cn, id, make(chan struct{})
+			return s.pooled
 		}
 	}
 	pctx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Subscription", Field: field})
@@ -63,6 +72,14 @@ type sharedSub struct {
 	list  bool
 	shape *shape
 	buf   []byte
+	ctx   context.Context // the subscription's: rendering reports errors to it
+
+	// Written by the pool (pool.go) when cn is set.
+	cn    *wsConn
+	id    string        // the subscribe message's
+	done  chan struct{} // closed when the stream failed: err
+	ended bool          // under cn.pmu
+	err   error
 }
 
 // next builds the subscriber's next message, or nil when the subscription
@@ -77,36 +94,44 @@ func (s *sharedSub) next(ctx context.Context) *graphql.Response {
 			}
 			return nil
 		}
-		if !s.list {
-			evs = evs[len(evs)-1:] // a single-valued state: the newest wins
-		}
-		b := append(s.buf[:0], `{"`...)
-		b = append(append(b, s.field.Alias...), `":`...)
-		if s.list {
-			b = append(b, '[')
-		}
-		n := 0
-		for _, ev := range evs {
-			item, err := s.shape.get(ev, func() ([]byte, error) { return s.render(ctx, ev) })
-			if err != nil {
-				s.h.cfg.Logger.Warn("graphql: live event not rendered", "topic", ev.Topic, "seq", ev.Seq, "err", err)
-				continue
-			}
-			if n > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, item...)
-			n++
-		}
-		if s.list {
-			b = append(b, ']')
-		}
-		s.buf = append(b, '}')
+		var n int
+		s.buf, n = s.appendData(s.buf[:0], evs)
 		if n > 0 {
 			s.st.wrote()
 			return &graphql.Response{Data: s.buf}
 		}
 	}
+}
+
+// appendData appends the data of a message carrying evs (a list of their
+// rendered items, or the newest alone for a single-valued state) and says
+// how many items it holds; events that fail to render are left out.
+func (s *sharedSub) appendData(b []byte, evs []*hub.Event) ([]byte, int) {
+	if !s.list {
+		evs = evs[len(evs)-1:] // a single-valued state: the newest wins
+	}
+	b = append(b, `{"`...)
+	b = append(append(b, s.field.Alias...), `":`...)
+	if s.list {
+		b = append(b, '[')
+	}
+	n := 0
+	for _, ev := range evs {
+		item, err := s.shape.get(ev, func() ([]byte, error) { return s.render(s.ctx, ev) })
+		if err != nil {
+			s.h.cfg.Logger.Warn("graphql: live event not rendered", "topic", ev.Topic, "seq", ev.Seq, "err", err)
+			continue
+		}
+		if n > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, item...)
+		n++
+	}
+	if s.list {
+		b = append(b, ']')
+	}
+	return append(b, '}'), n
 }
 
 // render marshals one event for this subscriber's selection.

@@ -68,7 +68,9 @@ func (s *stream) giveTurn() {
 
 // openStream validates topics (argument names field in errors), subscribes
 // and returns the stream; it is closed when ctx ends or by close.
-func (h *Handler) openStream(ctx context.Context, field string, topics []string) (*stream, error) {
+// notify, when set, is the hub subscriber's (the stream is then drained by
+// whoever it notifies, not by next).
+func (h *Handler) openStream(ctx context.Context, field string, topics []string, notify func()) (*stream, error) {
 	for _, t := range topics {
 		if _, err := h.cfg.Hub.Expand(t); err != nil {
 			return nil, topicError(field, err)
@@ -79,6 +81,9 @@ func (h *Handler) openStream(ctx context.Context, field string, topics []string)
 		if n, _ := h.cfg.Limits(ctx); n > 0 {
 			st.sub.SetMaxTopics(n)
 		}
+	}
+	if notify != nil {
+		st.sub.SetNotify(notify)
 	}
 	st.hookCtx = auth.WithCounter(ctx, auth.CounterFromContext(ctx))
 	h.countStream(ctx, st)
@@ -126,7 +131,6 @@ func (e *notFoundError) Unwrap() error { return market.ErrNotFound }
 // next waits for the events pending on the stream and returns them in seq
 // order, snapshots first. The slice is reused by the next call.
 func (s *stream) next(ctx context.Context) ([]*hub.Event, error) {
-	clear(s.items) // the previous batch's, kept for wrote
 	for {
 		s.giveTurn() // the previous message has been taken, or there was none
 		select {
@@ -140,16 +144,11 @@ func (s *stream) next(ctx context.Context) ([]*hub.Event, error) {
 		if err := s.takeTurn(ctx); err != nil {
 			return nil, err
 		}
-		items, err := s.sub.Drain(s.items[:0])
-		s.items = items
+		evs, err := s.drain()
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			return nil, err
-		}
-		evs, err := s.events(items)
-		if err != nil {
 			return nil, err
 		}
 		if len(evs) > 0 {
@@ -157,6 +156,18 @@ func (s *stream) next(ctx context.Context) ([]*hub.Event, error) {
 			return evs, nil
 		}
 	}
+}
+
+// drain takes what is pending without waiting: the events in seq order,
+// snapshots first. The slice is reused by the next call.
+func (s *stream) drain() ([]*hub.Event, error) {
+	clear(s.items) // the previous batch's, kept for wrote
+	items, err := s.sub.Drain(s.items[:0])
+	s.items = items
+	if err != nil {
+		return nil, err
+	}
+	return s.events(items)
 }
 
 // events keeps the events of drained items; a hub error reply (a topic

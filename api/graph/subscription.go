@@ -63,7 +63,7 @@ func openPipe[T any](ctx context.Context, h *Handler) func(field string, topics 
 		if err != nil {
 			return nil, err
 		}
-		st, err := h.openStream(ctx, field, topics)
+		st, err := h.openStream(ctx, field, topics, nil)
 		if err != nil {
 			return nil, err
 		}

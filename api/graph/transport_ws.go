@@ -10,10 +10,13 @@ import (
 	"reflect"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/coder/websocket"
+
+	"github.com/vnstock-api/vnstock-api/api/wsio"
 )
 
 // wsImplementation adapts github.com/coder/websocket to gqlgen's WebSocket
@@ -23,6 +26,7 @@ import (
 // another client. The Origin was checked before the upgrade (originAllowed).
 type wsImplementation struct {
 	writeTimeout time.Duration
+	h            *Handler // its writer pool writes the shared subscriptions (pool.go)
 }
 
 func (i wsImplementation) Accept(w http.ResponseWriter, r *http.Request, o transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
@@ -40,11 +44,18 @@ func (i wsImplementation) Accept(w http.ResponseWriter, r *http.Request, o trans
 			opts.Subprotocols = append(opts.Subprotocols, p)
 		}
 	}
-	c, err := websocket.Accept(w, r, &opts)
+	hw := &wsio.HijackWriter{ResponseWriter: w, Timeout: i.writeTimeout}
+	c, err := websocket.Accept(hw, r, &opts)
 	if err != nil {
 		return nil, err
 	}
-	cn := &wsConn{c: c, writeTimeout: i.writeTimeout}
+	cn := &wsConn{c: c, nc: hw.Conn(), h: i.h, writeTimeout: i.writeTimeout, nextType: "data"}
+	if c.Subprotocol() == "graphql-transport-ws" {
+		cn.nextType = "next"
+	}
+	if sl := slotFrom(r.Context()); sl != nil {
+		sl.conn.Store(cn)
+	}
 	cn.overrun = time.AfterFunc(time.Hour, func() { _ = c.CloseNow() })
 	cn.overrun.Stop()
 	return cn, nil
@@ -60,6 +71,23 @@ type wsConn struct {
 	mu       sync.Mutex
 	deadline *time.Timer
 	closing  bool // a close handshake was started
+
+	// The writer pool's side (pool.go).
+	h        *Handler
+	nc       *wsio.Conn // under c; nil when the connection was not hijacked through wsio (no pool)
+	nextType string     // the protocol's data message: "next" (graphql-transport-ws) or "data" (graphql-ws)
+	lastID   string     // the id of the last subscribe/start message read (reading goroutine only)
+	queued   atomic.Bool
+	pooled   atomic.Bool // a subscription was attached: gqlgen's writes go through the pool
+	ending   atomic.Bool // the connection is closing: the pool writes no more
+	kmu      sync.Mutex  // guards sched, ended and writers.Add from zero
+	sched    *wsio.Scheduler
+	ended    bool
+	writers  sync.WaitGroup
+	pmu      sync.Mutex // guards subs and queue; held while the pool writes a batch
+	subs     []*sharedSub
+	queue    [][]byte // gqlgen's messages, waiting for the pool
+	msg      []byte   // the pool's message buffer (pmu)
 }
 
 func (c *wsConn) NextReader() (int, io.Reader, error) {
@@ -71,6 +99,7 @@ func (c *wsConn) NextReader() (int, io.Reader, error) {
 		}
 		return int(typ), nil, err
 	}
+	c.noteID(data)
 	return int(typ), bytes.NewReader(data), nil
 }
 
@@ -84,6 +113,9 @@ func (c *wsConn) WriteJSON(v any) error {
 		if b, err = json.Marshal(v); err != nil {
 			return err
 		}
+	}
+	if c.enqueue(b) {
+		return nil
 	}
 	c.overrun.Reset(c.writeTimeout)
 	err := c.c.Write(context.Background(), websocket.MessageText, b)
@@ -145,6 +177,19 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// noteID remembers the id of a subscribe (graphql-transport-ws) or start
+// (graphql-ws) message, for the operation gqlgen creates from it (opIDs).
+func (c *wsConn) noteID(data []byte) {
+	var m struct {
+		ID   string `json:"id"`
+		Type string `json:"type"`
+	}
+	c.lastID = ""
+	if json.Unmarshal(data, &m) == nil && (m.Type == "subscribe" || m.Type == "start") {
+		c.lastID = m.ID
+	}
+}
+
 // WriteClose starts the close handshake in the background: it waits for the
 // peer's close frame, which a dead peer never sends.
 func (c *wsConn) WriteClose(code int, msg string) error {
@@ -156,7 +201,11 @@ func (c *wsConn) WriteClose(code int, msg string) error {
 		return nil
 	}
 	c.closing = true
-	go func() { _ = c.c.Close(websocket.StatusCode(code), msg) }()
+	c.endPool()
+	go func() {
+		c.flushQueued()
+		_ = c.c.Close(websocket.StatusCode(code), msg)
+	}()
 	return nil
 }
 
@@ -169,6 +218,7 @@ func (c *wsConn) Close() error {
 		return nil // the handshake goroutine closes the connection
 	}
 	c.closing = true
+	c.endPool()
 	return c.c.CloseNow()
 }
 
