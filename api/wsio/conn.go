@@ -57,6 +57,13 @@ type Conn struct {
 	closing bool       // the close handshake may read: awaitData looks no more
 }
 
+// NewConn returns c as a Conn on which a write outside a batch waits for
+// the client at most timeout. It is for a connection hijacked by other
+// means than HijackWriter (the caller owns c and any bytes read before).
+func NewConn(c net.Conn, timeout time.Duration) *Conn {
+	return &Conn{Conn: c, timeout: timeout}
+}
+
 // Read implements io.Reader for the library's reader: the early bytes
 // first, then the socket. Only the connection's reading goroutine calls it.
 func (c *Conn) Read(p []byte) (int, error) {

@@ -13,12 +13,8 @@ import (
 // no deadline timer is set or cleared per batch. ok is false when c has no
 // descriptor to write to (the caller then uses a deadline).
 func rawWrite(c net.Conn, b []byte) (n int, ok bool, err error) {
-	sc, isSys := c.(syscall.Conn)
+	rc, isSys := rawConn(c)
 	if !isSys {
-		return 0, false, nil
-	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
 		return 0, false, nil
 	}
 	var werr error
@@ -60,12 +56,8 @@ func writeSome(fd int, b []byte) (int, error) {
 // waiter for bytes that arrive after it looked, so it looks first (a
 // one-byte MSG_PEEK) and waits only when there is nothing.
 func rawWaitReadable(c net.Conn) {
-	sc, ok := c.(syscall.Conn)
+	rc, ok := rawConn(c)
 	if !ok {
-		return
-	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
 		return
 	}
 	_ = rc.Read(func(fd uintptr) bool {
@@ -77,4 +69,22 @@ func rawWaitReadable(c net.Conn) {
 		// bytes already there.
 		return !errors.Is(err, syscall.EAGAIN)
 	})
+}
+
+// rawConn finds the descriptor under c, looking through wrappers that give
+// the connection they wrap (Unwrap() net.Conn), as the per-IP limiting
+// listener's connections do.
+func rawConn(c net.Conn) (syscall.RawConn, bool) {
+	for c != nil {
+		if sc, ok := c.(syscall.Conn); ok {
+			rc, err := sc.SyscallConn()
+			return rc, err == nil
+		}
+		u, ok := c.(interface{ Unwrap() net.Conn })
+		if !ok {
+			break
+		}
+		c = u.Unwrap()
+	}
+	return nil, false
 }

@@ -1,0 +1,43 @@
+//go:build unix
+
+package wsio
+
+import (
+	"net"
+	"testing"
+)
+
+// wrapped is a connection wrapper like the per-IP listener's.
+type wrapped struct{ net.Conn }
+
+func (w wrapped) Unwrap() net.Conn { return w.Conn }
+
+// opaque wraps without giving the connection.
+type opaque struct{ net.Conn }
+
+// The descriptor is found through wrappers that unwrap, so that
+// connections from a wrapping listener still write without waiting; a
+// wrapper that hides it makes the caller fall back to deadlines.
+func TestRawConnUnwraps(t *testing.T) {
+	server, _ := tcpPair(t)
+	tests := []struct {
+		name string
+		c    net.Conn
+		want bool
+	}{
+		{"tcp", server, true},
+		{"wrapped", wrapped{server}, true},
+		{"wrapped twice", wrapped{wrapped{server}}, true},
+		{"opaque", opaque{server}, false},
+		{"pipe", func() net.Conn { a, b := net.Pipe(); t.Cleanup(func() { a.Close(); b.Close() }); return a }(), false},
+	}
+	for _, tt := range tests {
+		if _, ok := rawConn(tt.c); ok != tt.want {
+			t.Errorf("%s: rawConn found a descriptor: %v, want %v", tt.name, ok, tt.want)
+		}
+		n, ok, err := rawWrite(tt.c, []byte("x"))
+		if ok != tt.want || (ok && (n != 1 || err != nil)) {
+			t.Errorf("%s: rawWrite = %d, %v, %v", tt.name, n, ok, err)
+		}
+	}
+}
