@@ -72,10 +72,12 @@ type Config struct {
 	// and OnWrite (optional) sees each batch a subscription sends, with the
 	// context the Authenticator returned.
 	Stream live.Config
-	// Writers bounds the subscriptions preparing a message at once
-	// (live.Turns; a turn is given back when the next message is asked for,
-	// or after 50 ms, so a client slow to take its message keeps none).
-	// Default 8 × GOMAXPROCS.
+	// Writers bounds the subscriptions preparing a message at once where
+	// gqlgen writes them (NoSharedRender, or a connection the writer pool
+	// cannot serve): live.Turns; a turn is given back when the next message
+	// is asked for, or after 50 ms, so a client slow to take its message
+	// keeps none. Default 8 × GOMAXPROCS. Shared subscriptions on a
+	// WebSocket are written by a pool of 2 × GOMAXPROCS workers (pool.go).
 	Writers int
 	// FrameRate is the messages per second all subscriptions together aim
 	// at: a subscription rests at least open subscriptions / FrameRate

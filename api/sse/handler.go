@@ -9,13 +9,16 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vnstock-api/vnstock-api/api/live"
 	"github.com/vnstock-api/vnstock-api/api/reply"
+	"github.com/vnstock-api/vnstock-api/api/wsio"
 	"github.com/vnstock-api/vnstock-api/hub"
 )
 
@@ -28,7 +31,12 @@ type Config struct {
 	// context (its API key's plan): a maxTopics > 0 lowers MaxTopics for
 	// that stream. (SSE has no client messages: the rate is ignored.)
 	Limits func(ctx context.Context) (maxTopics int, messagesPerS float64)
-	Logger *slog.Logger
+	// FrameRate is the writes per second all streams together aim at: a
+	// stream rests at least open streams / FrameRate between two writes
+	// (and never less than Stream.FlushInterval), as on /v1/ws. Default
+	// 200,000.
+	FrameRate int
+	Logger    *slog.Logger
 }
 
 func (c Config) withDefaults() Config {
@@ -38,6 +46,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxTopics <= 0 {
 		c.MaxTopics = 1024
+	}
+	if c.FrameRate <= 0 {
+		c.FrameRate = 200_000
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -60,6 +71,38 @@ type Handler struct {
 	mu       sync.Mutex
 	stopping bool
 	active   map[*context.CancelCauseFunc]struct{}
+	conns    int             // streams on hijacked connections (conn.go)
+	sched    *wsio.Scheduler // writes for them, while conns > 0
+	open     atomic.Int64    // conns, read without the lock
+}
+
+// rest is how long a hijacked stream waits between two writes.
+func (h *Handler) rest() time.Duration {
+	d := time.Duration(h.open.Load()) * time.Second / time.Duration(h.cfg.FrameRate)
+	return max(d, h.cfg.Stream.FlushInterval)
+}
+
+// trackConn counts a hijacked stream in or out; the first starts the
+// writer pool and the last, once its writes are done, stops it.
+func (h *Handler) trackConn(cn *conn, add bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if add {
+		if h.conns == 0 {
+			h.sched = wsio.NewScheduler(2*runtime.GOMAXPROCS(0), h.rest)
+		}
+		h.conns++
+		cn.wmu.Lock()
+		cn.sched = h.sched
+		cn.wmu.Unlock()
+	} else {
+		h.conns--
+		if h.conns == 0 {
+			h.sched.Close()
+			h.sched = nil
+		}
+	}
+	h.open.Store(int64(h.conns))
 }
 
 // New returns a handler on h.
@@ -99,16 +142,20 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	sub := h.hub.NewSubscriber()
 	sub.SetMaxTopics(maxTopics) // a group's members count too
 	defer sub.Close(context.WithoutCancel(ctx))
-	st := &stream{h: h, w: w, rc: http.NewResponseController(w)}
 	hdr := w.Header()
 	hdr.Set("Content-Type", "text/event-stream")
 	hdr.Set("Cache-Control", "no-cache")
 	hdr.Set("X-Accel-Buffering", "no")
+	req := hub.SubscribeRequest{Topics: topics, Since: since}
+	if h.serveHijacked(ctx, w, r, sub, req) {
+		return
+	}
+	st := &stream{h: h, w: w, rc: http.NewResponseController(w)}
 	w.WriteHeader(http.StatusOK)
 	if err := st.writeRaw([]byte("retry: " + strconv.FormatInt(h.cfg.Retry.Milliseconds(), 10) + "\n\n")); err != nil {
 		return
 	}
-	sub.Subscribe(ctx, hub.SubscribeRequest{Topics: topics, Since: since})
+	sub.Subscribe(ctx, req)
 	err = live.Pump(ctx, sub, h.cfg.Stream, st.write)
 	if cause := context.Cause(ctx); errors.Is(cause, errGoingAway) {
 		err = cause

@@ -25,10 +25,20 @@ type stream struct {
 func (st *stream) write(items []hub.Item, heartbeat bool) error {
 	p := bufPool.Get().(*[]byte)
 	defer bufPool.Put(p)
-	b := (*p)[:0]
+	b := appendBatch((*p)[:0], items, heartbeat, st.h.hub.Head())
+	err := st.writeRaw(b)
+	if cap(b) <= 256<<10 {
+		*p = b[:0]
+	}
+	return err
+}
+
+// appendBatch appends the frames of one batch: a heartbeat (with the
+// deployment's head seq) when heartbeat is set, then one frame per item.
+func appendBatch(b []byte, items []hub.Item, heartbeat bool, head uint64) []byte {
 	if heartbeat {
 		b = append(b, "event: heartbeat\ndata: {\"type\":\"heartbeat\",\"seq\":"...)
-		b = strconv.AppendUint(b, st.h.hub.Head(), 10)
+		b = strconv.AppendUint(b, head, 10)
 		b = append(b, `,"ts":`...)
 		b = strconv.AppendInt(b, time.Now().UnixMilli(), 10)
 		b = append(b, "}\n\n"...)
@@ -36,11 +46,7 @@ func (st *stream) write(items []hub.Item, heartbeat bool) error {
 	for _, it := range items {
 		b = appendFrame(b, it)
 	}
-	err := st.writeRaw(b)
-	if cap(b) <= 256<<10 {
-		*p = b[:0]
-	}
-	return err
+	return b
 }
 
 func appendFrame(b []byte, it hub.Item) []byte {
@@ -77,11 +83,20 @@ func (st *stream) writeRaw(b []byte) error {
 
 // finish tells the client why the stream ends, when it should know.
 func (st *stream) finish(err error) {
+	if last := lastWords(err); last != nil {
+		_ = st.writeRaw(last)
+	}
+}
+
+// lastWords is the frame that tells a client why its stream ends, or nil
+// when it need not know.
+func lastWords(err error) []byte {
 	switch {
 	case errors.Is(err, hub.ErrSlowConsumer):
 		line := hub.ErrorLine(nil, "slow_consumer", "queue limit exceeded: read faster or subscribe to fewer stream topics")
-		_ = st.writeRaw(append(append([]byte("event: error\ndata: "), line...), "\n\n"...))
+		return append(append([]byte("event: error\ndata: "), line...), "\n\n"...)
 	case errors.Is(err, errGoingAway):
-		_ = st.writeRaw([]byte("retry: 500\nevent: error\ndata: {\"type\":\"error\",\"code\":\"going_away\",\"message\":\"server going away: reconnect and resume\"}\n\n"))
+		return []byte("retry: 500\nevent: error\ndata: {\"type\":\"error\",\"code\":\"going_away\",\"message\":\"server going away: reconnect and resume\"}\n\n")
 	}
+	return nil
 }

@@ -1,0 +1,223 @@
+package sse
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/vnstock-api/vnstock-api/api/live"
+	"github.com/vnstock-api/vnstock-api/api/wsio"
+	"github.com/vnstock-api/vnstock-api/hub"
+)
+
+// conn is one SSE client on a hijacked HTTP/1.1 connection. As on /v1/ws,
+// its own goroutine only waits for the client to leave; the handler's
+// writer pool (wsio.Scheduler) writes for it when its subscriber has
+// something to send or a heartbeat is due, each batch one HTTP chunk in
+// one system call that never waits on the client.
+type conn struct {
+	h     *Handler
+	nc    *wsio.Conn
+	sub   *hub.Subscriber
+	sched *wsio.Scheduler // the handler's, while this connection is open
+
+	ctx    context.Context
+	cancel context.CancelCauseFunc // the writer ends the connection
+
+	queued    atomic.Bool // with the scheduler, waiting for a round
+	wmu       sync.Mutex  // guards ended and writers.Add from zero
+	ended     bool
+	writers   sync.WaitGroup
+	heartbeat *time.Timer
+	hbDue     atomic.Bool
+	closeOnce sync.Once
+}
+
+var errClientGone = errors.New("client closed the stream")
+
+// serveHijacked serves the stream on the hijacked connection; false when
+// w cannot be hijacked (HTTP/2), and nothing was written.
+func (h *Handler) serveHijacked(ctx context.Context, w http.ResponseWriter, r *http.Request, sub *hub.Subscriber, req hub.SubscribeRequest) bool {
+	if !r.ProtoAtLeast(1, 1) {
+		return false // chunked encoding needs HTTP/1.1
+	}
+	raw, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		return false
+	}
+	// The server's write timeout for the response would stay on the
+	// connection; batches set their own.
+	_ = raw.SetWriteDeadline(time.Time{})
+	cn := &conn{h: h, nc: wsio.NewConn(raw, h.cfg.Stream.WriteTimeout), sub: sub}
+	var head bytes.Buffer
+	head.WriteString("HTTP/1.1 200 OK\r\n")
+	_ = w.Header().Write(&head)
+	head.WriteString("Transfer-Encoding: chunked\r\n\r\n")
+	head.Write(appendChunk(nil, []byte("retry: "+strconv.FormatInt(h.cfg.Retry.Milliseconds(), 10)+"\n\n")))
+	if _, err := cn.nc.Write(head.Bytes()); err != nil {
+		_ = raw.Close()
+		return true
+	}
+	cn.run(ctx, req)
+	return true
+}
+
+// appendChunk appends data as one HTTP/1.1 chunk.
+func appendChunk(b, data []byte) []byte {
+	b = strconv.AppendInt(b, int64(len(data)), 16)
+	b = append(b, "\r\n"...)
+	b = append(b, data...)
+	return append(b, "\r\n"...)
+}
+
+func (cn *conn) run(parent context.Context, req hub.SubscribeRequest) {
+	ctx, cancel := context.WithCancelCause(parent)
+	cn.ctx = ctx
+	cn.cancel = func(err error) {
+		cancel(err)
+		cn.kick()
+	}
+	defer cancel(nil)
+	cn.h.trackConn(cn, true)
+	defer cn.h.trackConn(cn, false)
+	cn.heartbeat = time.AfterFunc(cn.h.cfg.Stream.Heartbeat, func() {
+		cn.hbDue.Store(true)
+		cn.kick()
+	})
+	defer cn.heartbeat.Stop()
+	stop := context.AfterFunc(ctx, cn.kick) // Shutdown, or the server's end
+	defer stop()
+	cn.sub.SetNotify(cn.kick)
+	cn.sub.Subscribe(ctx, req)
+
+	cn.waitClient()
+	cancel(errClientGone)
+	cn.finish(context.Cause(ctx))
+	cn.wmu.Lock()
+	cn.ended = true
+	cn.wmu.Unlock()
+	cn.writers.Wait()
+}
+
+// waitClient returns when the client has gone (or the connection was
+// closed): an SSE client sends nothing after its request, so whatever it
+// sends is discarded.
+func (cn *conn) waitClient() {
+	var buf [64]byte
+	for {
+		cn.nc.AwaitData()
+		if _, err := cn.nc.Read(buf[:]); err != nil {
+			return
+		}
+	}
+}
+
+// kick queues the connection for the scheduler's next round unless it is
+// queued already. It never blocks (it is the subscriber's notify).
+func (cn *conn) kick() {
+	if cn.queued.Swap(true) {
+		return
+	}
+	cn.wmu.Lock()
+	defer cn.wmu.Unlock()
+	if !cn.ended && cn.sched != nil {
+		cn.writers.Add(1)
+		cn.sched.Enqueue(cn)
+	}
+}
+
+// Service runs on a scheduler worker: one batch, or, once the connection
+// has ended, its last words on a goroutine of its own.
+func (cn *conn) Service() {
+	defer cn.writers.Done()
+	cn.queued.Store(false)
+	if cn.nc.Stalled() {
+		return // the stalled write kicks again when it is done
+	}
+	if cn.ctx.Err() == nil {
+		if err := cn.send(); err != nil {
+			cn.cancel(err)
+		}
+	}
+	switch {
+	case cn.ctx.Err() != nil:
+		cn.spawn(func() { cn.finish(context.Cause(cn.ctx)) })
+	case cn.nc.Stalled():
+		cn.spawn(cn.unstall)
+	}
+}
+
+func (cn *conn) spawn(f func()) {
+	cn.writers.Add(1) // the caller holds a count: never from zero
+	go func() {
+		defer cn.writers.Done()
+		f()
+	}()
+}
+
+func (cn *conn) unstall() {
+	if err := cn.nc.FlushStalled(cn.h.cfg.Stream.WriteTimeout); err != nil {
+		cn.cancel(err)
+	}
+	cn.kick()
+}
+
+// send writes one batch of what is pending, or a heartbeat when one is due
+// and nothing else is.
+func (cn *conn) send() error {
+	hb := cn.hbDue.Swap(false)
+	wrote := false
+	err := live.Flush(cn.ctx, cn.sub, func(items []hub.Item, _ bool) error {
+		wrote = true
+		return cn.write(items, false)
+	}, cn.h.cfg.Stream.OnWrite)
+	if err == nil && hb && !wrote {
+		wrote, err = true, cn.write(nil, true)
+	}
+	if wrote {
+		cn.heartbeat.Reset(cn.h.cfg.Stream.Heartbeat)
+	}
+	return err
+}
+
+// write sends one batch as one chunk, in one system call that does not
+// wait: what the socket cannot take stalls (unstall).
+func (cn *conn) write(items []hub.Item, heartbeat bool) error {
+	p := bufPool.Get().(*[]byte)
+	defer bufPool.Put(p)
+	b := appendBatch((*p)[:0], items, heartbeat, cn.h.hub.Head())
+	if len(b) > 0 {
+		cn.nc.Hold()
+		var hdr [20]byte
+		_, _ = cn.nc.Write(append(strconv.AppendInt(hdr[:0], int64(len(b)), 16), "\r\n"...))
+		_, _ = cn.nc.Write(b)
+		_, _ = cn.nc.Write([]byte("\r\n"))
+		if err := cn.nc.Release(); err != nil {
+			return err
+		}
+	}
+	if cap(b) <= 256<<10 {
+		*p = b[:0]
+	}
+	return nil
+}
+
+// finish ends the stream once: the reason the client should know (a slow
+// consumer, the server going away), the last chunk, then the connection.
+// Its writes go after anything stalled, each within the write timeout.
+func (cn *conn) finish(err error) {
+	cn.closeOnce.Do(func() {
+		if !errors.Is(err, errClientGone) {
+			if last := lastWords(err); last != nil {
+				_, _ = cn.nc.Write(appendChunk(nil, last))
+			}
+			_, _ = cn.nc.Write([]byte("0\r\n\r\n"))
+		}
+		_ = cn.nc.Close()
+	})
+}

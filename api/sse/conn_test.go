@@ -1,0 +1,151 @@
+package sse
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	sselib "github.com/r3labs/sse/v2"
+
+	"github.com/vnstock-api/vnstock-api/api/live"
+	"github.com/vnstock-api/vnstock-api/hub"
+	"github.com/vnstock-api/vnstock-api/market"
+)
+
+func hijackedConns(h *Handler) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.conns
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+// rawGet sends an SSE request over a plain TCP connection and returns the
+// connection and the response, whose body is the decoded chunked stream.
+func rawGet(t *testing.T, srvURL, path string) (net.Conn, *http.Response) {
+	t.Helper()
+	c, err := net.Dial("tcp", strings.TrimPrefix(srvURL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if _, err := io.WriteString(c, "GET "+path+" HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetReadDeadline(time.Time{})
+	return c, resp
+}
+
+// An HTTP/1.1 stream is served on the hijacked connection by the writer
+// pool: a chunked text/event-stream that opens with the retry hint, carries
+// snapshots and events, and ends, releasing the connection and its hub
+// subscriber, when the client leaves.
+func TestHijackedStream(t *testing.T) {
+	h, sh, srv := newEnv(t, Config{Retry: 1500 * time.Millisecond})
+	publish(t, h, "quote:VNM", `{"symbol":"VNM","price":61300}`)
+	c, resp := rawGet(t, srv.URL, "/v1/sse?topics=quote:VNM")
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/event-stream" ||
+		len(resp.TransferEncoding) != 1 || resp.TransferEncoding[0] != "chunked" {
+		t.Fatalf("response %d %v %v", resp.StatusCode, resp.Header, resp.TransferEncoding)
+	}
+	if n := hijackedConns(sh); n != 1 {
+		t.Fatalf("%d hijacked streams, want 1", n)
+	}
+	br := bufio.NewReader(resp.Body)
+	want := []string{"retry: 1500", "", "event: snapshot", `data: {"type":"snapshot","topic":"quote:VNM"`}
+	for i, w := range want {
+		line, err := br.ReadString('\n')
+		if err != nil || !strings.HasPrefix(line, w) {
+			t.Fatalf("line %d: %q, %v; want %q…", i, line, err, w)
+		}
+	}
+	seq := publish(t, h, "quote:VNM", `{"symbol":"VNM","price":61400}`)
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		if line == "id: "+strconv.FormatUint(seq, 10)+"\n" {
+			break
+		}
+	}
+	_ = c.Close()
+	waitFor(t, "the stream to end", func() bool { return hijackedConns(sh) == 0 && h.Stats().Subscribers == 0 })
+}
+
+// A client that stops reading is ended as a slow consumer, with the error
+// event and the end of the chunked stream once it reads again; a client
+// beside it gets every trade, and no writer waits on the stuck one.
+func TestSlowClientEnded(t *testing.T) {
+	tp := live.Topics{Dir: market.DefaultDirectory()}
+	h, err := hub.New(hub.Config{Classify: tp.Classify, Expand: tp.Expand, QueueBytes: 256 << 10}, hub.NewMemoryBroker(hub.MemoryConfig{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := New(Config{Stream: live.Config{WriteTimeout: 30 * time.Second}}, h)
+	srv := httptest.NewServer(sh)
+	t.Cleanup(func() {
+		sh.Shutdown()
+		srv.CloseClientConnections()
+		srv.Close()
+		_ = h.Close(context.Background())
+	})
+	slow, resp := rawGet(t, srv.URL, "/v1/sse?topics=trade:VNM")
+	fast := &got{}
+	fc := sselib.NewClient(srv.URL + "/v1/sse?topics=trade:VNM")
+	fc.ReconnectStrategy = nil
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = fc.SubscribeRawWithContext(ctx, fast.add)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	waitFor(t, "both streams", func() bool { return h.Stats().Subscribers == 2 })
+
+	pad := strings.Repeat("x", 1024)
+	published := 0
+	for ; h.Stats().SlowConsumers == 0 || published < 1000; published++ {
+		if published > 100_000 {
+			t.Fatal("the slow client was never ended")
+		}
+		publish(t, h, "trade:VNM", `{"symbol":"VNM","price":61300,"volume":100,"pad":"`+pad+`"}`)
+		if published%32 == 0 { // a pace the fast client keeps up with
+			n := published
+			fast.wait(t, func(evs []*sselib.Event) bool { return len(evs) >= n })
+		}
+	}
+	fast.wait(t, func(evs []*sselib.Event) bool { return len(evs) >= published })
+
+	// The slow client reads again: what was in flight, then the error, then
+	// the end of the stream.
+	_ = slow.SetReadDeadline(time.Now().Add(10 * time.Second))
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("after %d bytes: %v", len(body), err)
+	}
+	if !strings.HasSuffix(string(body), "event: error\ndata: {\"type\":\"error\",\"code\":\"slow_consumer\","+
+		"\"message\":\"queue limit exceeded: read faster or subscribe to fewer stream topics\"}\n\n") {
+		t.Fatalf("the stream ended with %q", body[max(0, len(body)-200):])
+	}
+	waitFor(t, "the slow stream to end", func() bool { return hijackedConns(sh) == 1 })
+}
