@@ -265,7 +265,7 @@ func (s *inproc) startHTTP() {
 func (s *inproc) stopHTTP() {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	s.sse.Shutdown()
+	_ = s.sse.Shutdown(context.Background())
 	_ = s.ws.Shutdown(ctx)
 	_ = s.srv.Shutdown(ctx)
 }

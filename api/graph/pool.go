@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"sync/atomic"
 
@@ -178,7 +179,9 @@ func (c *wsConn) Service() {
 		return // a stalled write kicks again when it is done
 	}
 	if err := c.sendPending(); err != nil {
-		_ = c.c.CloseNow() // the reading goroutine sees the end and ends the subscriptions
+		// The reading goroutine sees the end and ends the subscriptions.
+		// Not on the worker: a close handshake under way makes CloseNow wait.
+		c.spawn(func() { _ = c.c.CloseNow() })
 		return
 	}
 	if c.nc.Stalled() {
@@ -209,6 +212,9 @@ func (c *wsConn) unstall() {
 func (c *wsConn) sendPending() (err error) {
 	c.pmu.Lock()
 	defer c.pmu.Unlock()
+	if c.ending.Load() {
+		return nil // flushQueued has the queue
+	}
 	c.nc.Hold()
 	defer func() {
 		if rerr := c.nc.Release(); err == nil {
@@ -288,8 +294,23 @@ func (c *wsConn) endPool() {
 // waits for the client at most the write timeout.
 func (c *wsConn) flushQueued() {
 	c.pmu.Lock()
-	defer c.pmu.Unlock()
-	_ = c.writeQueued()
+	queue := c.queue
+	c.queue = nil
+	c.pmu.Unlock()
+	for _, m := range queue { // not under pmu: these writes may wait on the client
+		if c.c.Write(context.Background(), websocket.MessageText, m) != nil {
+			return
+		}
+	}
+}
+
+var errRenderPanic = errors.New("internal error")
+
+// end marks s over with err and wakes its goroutine. Called with the
+// connection's pmu held.
+func (s *sharedSub) end(err error) {
+	s.ended, s.err = true, err
+	close(s.done)
 }
 
 // pooled serves s as gqlgen's response handler: the pool writes its
@@ -319,10 +340,18 @@ func (s *sharedSub) nextMessage(b []byte, typ string) (_ []byte, ok bool) {
 	if s.ended {
 		return b, false
 	}
+	defer func() {
+		// Rendering runs on a pool worker: a panic in it ends this
+		// subscription, with an internal error, not the server.
+		if v := recover(); v != nil {
+			s.h.cfg.Logger.Error("graphql: live message panic", "panic", fmt.Sprint(v))
+			s.end(errRenderPanic)
+			ok = false
+		}
+	}()
 	evs, err := s.st.drain()
 	if err != nil {
-		s.ended, s.err = true, err
-		close(s.done)
+		s.end(err)
 		return b, false
 	}
 	if len(evs) == 0 {

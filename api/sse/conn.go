@@ -36,6 +36,9 @@ type conn struct {
 	heartbeat *time.Timer
 	hbDue     atomic.Bool
 	closeOnce sync.Once
+	// broken is set when a write failed or timed out, possibly within a
+	// chunk: nothing more is written, the connection is only closed.
+	broken atomic.Bool
 }
 
 var errClientGone = errors.New("client closed the stream")
@@ -55,7 +58,7 @@ func (h *Handler) serveHijacked(ctx context.Context, w http.ResponseWriter, r *h
 	_ = raw.SetWriteDeadline(time.Time{})
 	cn := &conn{h: h, nc: wsio.NewConn(raw, h.cfg.Stream.WriteTimeout), sub: sub}
 	var head bytes.Buffer
-	head.WriteString("HTTP/1.1 200 OK\r\n")
+	head.WriteString("HTTP/1.1 200 OK\r\nDate: " + time.Now().UTC().Format(http.TimeFormat) + "\r\n")
 	_ = w.Header().Write(&head)
 	head.WriteString("Transfer-Encoding: chunked\r\n\r\n")
 	head.Write(appendChunk(nil, []byte("retry: "+strconv.FormatInt(h.cfg.Retry.Milliseconds(), 10)+"\n\n")))
@@ -162,6 +165,7 @@ func (cn *conn) spawn(f func()) {
 
 func (cn *conn) unstall() {
 	if err := cn.nc.FlushStalled(cn.h.cfg.Stream.WriteTimeout); err != nil {
+		cn.broken.Store(true)
 		cn.cancel(err)
 	}
 	cn.kick()
@@ -198,6 +202,7 @@ func (cn *conn) write(items []hub.Item, heartbeat bool) error {
 		_, _ = cn.nc.Write(b)
 		_, _ = cn.nc.Write([]byte("\r\n"))
 		if err := cn.nc.Release(); err != nil {
+			cn.broken.Store(true)
 			return err
 		}
 	}
@@ -212,7 +217,7 @@ func (cn *conn) write(items []hub.Item, heartbeat bool) error {
 // Its writes go after anything stalled, each within the write timeout.
 func (cn *conn) finish(err error) {
 	cn.closeOnce.Do(func() {
-		if !errors.Is(err, errClientGone) {
+		if !errors.Is(err, errClientGone) && !cn.broken.Load() {
 			if last := lastWords(err); last != nil {
 				_, _ = cn.nc.Write(appendChunk(nil, last))
 			}

@@ -67,9 +67,7 @@ func TestHijackedStream(t *testing.T) {
 		len(resp.TransferEncoding) != 1 || resp.TransferEncoding[0] != "chunked" {
 		t.Fatalf("response %d %v %v", resp.StatusCode, resp.Header, resp.TransferEncoding)
 	}
-	if n := hijackedConns(sh); n != 1 {
-		t.Fatalf("%d hijacked streams, want 1", n)
-	}
+	waitFor(t, "the stream on the writer pool", func() bool { return hijackedConns(sh) == 1 })
 	br := bufio.NewReader(resp.Body)
 	want := []string{"retry: 1500", "", "event: snapshot", `data: {"type":"snapshot","topic":"quote:VNM"`}
 	for i, w := range want {
@@ -104,7 +102,7 @@ func TestSlowClientEnded(t *testing.T) {
 	sh := New(Config{Stream: live.Config{WriteTimeout: 30 * time.Second}}, h)
 	srv := httptest.NewServer(sh)
 	t.Cleanup(func() {
-		sh.Shutdown()
+		_ = sh.Shutdown(context.Background())
 		srv.CloseClientConnections()
 		srv.Close()
 		_ = h.Close(context.Background())
@@ -148,4 +146,38 @@ func TestSlowClientEnded(t *testing.T) {
 		t.Fatalf("the stream ended with %q", body[max(0, len(body)-200):])
 	}
 	waitFor(t, "the slow stream to end", func() bool { return hijackedConns(sh) == 1 })
+}
+
+// A client that stops reading and takes nothing for the write timeout is
+// closed (nothing more is written into a chunk it may have been cut in).
+func TestStuckClientClosed(t *testing.T) {
+	tp := live.Topics{Dir: market.DefaultDirectory()}
+	h, err := hub.New(hub.Config{Classify: tp.Classify, Expand: tp.Expand, QueueBytes: 256 << 20}, hub.NewMemoryBroker(hub.MemoryConfig{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := New(Config{Stream: live.Config{WriteTimeout: 300 * time.Millisecond}}, h)
+	srv := httptest.NewServer(sh)
+	t.Cleanup(func() {
+		_ = sh.Shutdown(context.Background())
+		srv.CloseClientConnections()
+		srv.Close()
+		_ = h.Close(context.Background())
+	})
+	rawGet(t, srv.URL, "/v1/sse?topics=trade:VNM")
+	waitFor(t, "the stream", func() bool { return hijackedConns(sh) == 1 })
+	pad := strings.Repeat("x", 4096)
+	for i := 0; hijackedConns(sh) == 1; i++ {
+		if i > 20_000 {
+			t.Fatal("a client that takes nothing was never closed")
+		}
+		publish(t, h, "trade:VNM", `{"symbol":"VNM","price":61300,"volume":100,"pad":"`+pad+`"}`)
+		if i%100 == 99 {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	if n := h.Stats().SlowConsumers; n != 0 {
+		t.Fatalf("%d slow consumers: the write timeout should have closed it first", n)
+	}
+	waitFor(t, "the subscriber to go", func() bool { return h.Stats().Subscribers == 0 })
 }

@@ -71,6 +71,7 @@ type Handler struct {
 	mu       sync.Mutex
 	stopping bool
 	active   map[*context.CancelCauseFunc]struct{}
+	streams  sync.WaitGroup  // one per stream in active (Shutdown waits)
 	conns    int             // streams on hijacked connections (conn.go)
 	sched    *wsio.Scheduler // writes for them, while conns > 0
 	open     atomic.Int64    // conns, read without the lock
@@ -113,13 +114,27 @@ func New(cfg Config, h Hub) *Handler {
 var errGoingAway = errors.New("server going away")
 
 // Shutdown ends every stream with a retry hint so that clients reconnect
-// (to another instance) and resume with Last-Event-ID.
-func (h *Handler) Shutdown() {
+// (to another instance) and resume with Last-Event-ID, refuses new ones,
+// and waits, until ctx ends, for the streams to be over. (A stream on a
+// hijacked connection is out of the HTTP server's sight: its Shutdown does
+// not wait for it.)
+func (h *Handler) Shutdown(ctx context.Context) error {
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	h.stopping = true
 	for cancel := range h.active {
 		(*cancel)(errGoingAway)
+	}
+	h.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		h.streams.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
@@ -180,12 +195,14 @@ func (h *Handler) track(cancel *context.CancelCauseFunc, add bool) bool {
 	defer h.mu.Unlock()
 	if !add {
 		delete(h.active, cancel)
+		h.streams.Done()
 		return true
 	}
 	if h.stopping {
 		return false
 	}
 	h.active[cancel] = struct{}{}
+	h.streams.Add(1)
 	return true
 }
 

@@ -35,7 +35,7 @@ func newEnv(t *testing.T, cfg Config) (*hub.Hub, *Handler, *httptest.Server) {
 	sh := New(cfg, h)
 	srv := httptest.NewServer(sh)
 	t.Cleanup(func() {
-		sh.Shutdown()
+		_ = sh.Shutdown(context.Background())
 		srv.CloseClientConnections()
 		srv.Close()
 		_ = h.Close(context.Background())
@@ -201,7 +201,12 @@ func TestShutdownSendsRetryHint(t *testing.T) {
 	_, sh, srv := newEnv(t, Config{})
 	g := subscribe(t, srv.URL+"?topics=quote:VNM", nil)
 	time.Sleep(100 * time.Millisecond) // let the stream open
-	sh.Shutdown()
+	if err := sh.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := hijackedConns(sh); n != 0 { // Shutdown waited for the stream to end
+		t.Fatalf("%d streams still open after Shutdown", n)
+	}
 	evs := g.wait(t, has("error"))
 	if !strings.Contains(string(evs[len(evs)-1].Data), "going_away") {
 		t.Fatalf("last event %s", evs[len(evs)-1].Data)

@@ -226,7 +226,9 @@ func (s *server) shutdown(stopFeeds func(), wg *sync.WaitGroup) {
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	stopFeeds()
-	s.sse.Shutdown()
+	if err := s.sse.Shutdown(ctx); err != nil {
+		s.log.Warn("sse drain incomplete", "err", err)
+	}
 	if err := s.query.Graph.Shutdown(ctx); err != nil {
 		s.log.Warn("graphql drain incomplete", "err", err)
 	}
