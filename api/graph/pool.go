@@ -116,15 +116,9 @@ func (h *Handler) poolDone() {
 // attach hands s to the connection's writers; false when the connection
 // is ending.
 func (c *wsConn) attach(s *sharedSub) bool {
-	c.kmu.Lock()
-	if c.ended {
-		c.kmu.Unlock()
+	if !c.w.Start(c.h.poolAdd) {
 		return false
 	}
-	if c.sched == nil {
-		c.sched = c.h.poolAdd()
-	}
-	c.kmu.Unlock()
 	c.pmu.Lock()
 	c.subs = append(c.subs, s)
 	c.pooled.Store(true)
@@ -153,48 +147,26 @@ func indexOf(subs []*sharedSub, s *sharedSub) int {
 
 // kick queues the connection for the next round unless it is queued
 // already. It never blocks: it is the hub subscribers' notify.
-func (c *wsConn) kick() {
-	if c.queued.Swap(true) {
-		return
-	}
-	c.kmu.Lock()
-	defer c.kmu.Unlock()
-	switch {
-	case c.ended: // stays queued: nothing is written any more
-	case c.sched == nil: // nothing attached yet: attach kicks again
-		c.queued.Store(false)
-	default:
-		c.writers.Add(1)
-		c.sched.Enqueue(c)
-	}
-}
+func (c *wsConn) kick() { c.w.Kick(c) }
 
 // Service runs on a pool worker: it writes what is queued and one message
 // per subscription with events, in one system call. What the client's
 // socket cannot take at once is finished by a goroutine of its own.
 func (c *wsConn) Service() {
-	defer c.writers.Done()
-	c.queued.Store(false)
+	c.w.Serving()
+	defer c.w.Served()
 	if c.ending.Load() || c.nc.Stalled() {
 		return // a stalled write kicks again when it is done
 	}
 	if err := c.sendPending(); err != nil {
 		// The reading goroutine sees the end and ends the subscriptions.
 		// Not on the worker: a close handshake under way makes CloseNow wait.
-		c.spawn(func() { _ = c.c.CloseNow() })
+		c.w.Spawn(func() { _ = c.c.CloseNow() })
 		return
 	}
 	if c.nc.Stalled() {
-		c.spawn(c.unstall)
+		c.w.Spawn(c.unstall)
 	}
-}
-
-func (c *wsConn) spawn(f func()) {
-	c.writers.Add(1) // the caller holds a count: never from zero
-	go func() {
-		defer c.writers.Done()
-		f()
-	}()
 }
 
 // unstall writes the rest of a stalled batch within the write timeout, then
@@ -273,17 +245,9 @@ func (c *wsConn) enqueue(msg []byte) bool {
 // way are done, the handler lets the connection go.
 func (c *wsConn) endPool() {
 	c.ending.Store(true)
-	c.kmu.Lock()
-	if c.ended {
-		c.kmu.Unlock()
-		return
-	}
-	c.ended = true
-	sched := c.sched
-	c.kmu.Unlock()
-	if sched != nil {
+	if c.w.End() {
 		go func() {
-			c.writers.Wait()
+			c.w.Wait()
 			c.h.poolDone()
 		}()
 	}

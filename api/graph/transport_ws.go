@@ -74,17 +74,13 @@ type wsConn struct {
 
 	// The writer pool's side (pool.go).
 	h        *Handler
-	nc       *wsio.Conn // under c; nil when the connection was not hijacked through wsio (no pool)
-	nextType string     // the protocol's data message: "next" (graphql-transport-ws) or "data" (graphql-ws)
-	lastID   string     // the id of the last subscribe/start message read (reading goroutine only)
-	queued   atomic.Bool
+	nc       *wsio.Conn  // under c; nil when the connection was not hijacked through wsio (no pool)
+	nextType string      // the protocol's data message: "next" (graphql-transport-ws) or "data" (graphql-ws)
+	lastID   string      // the id of the last subscribe/start message read (reading goroutine only)
+	w        wsio.Writer // queues the connection on the handler's scheduler, from the first attach
 	pooled   atomic.Bool // a subscription was attached: gqlgen's writes go through the pool
 	ending   atomic.Bool // the connection is closing: the pool writes no more
-	kmu      sync.Mutex  // guards sched, ended and writers.Add from zero
-	sched    *wsio.Scheduler
-	ended    bool
-	writers  sync.WaitGroup
-	pmu      sync.Mutex // guards subs and queue; held while the pool writes a batch
+	pmu      sync.Mutex  // guards subs and queue; held while the pool writes a batch
 	subs     []*sharedSub
 	queue    [][]byte // gqlgen's messages, waiting for the pool
 	msg      []byte   // the pool's message buffer (pmu)

@@ -106,3 +106,19 @@ func Flush(ctx context.Context, sub *hub.Subscriber, write WriteFunc, onWrite fu
 	}
 	return nil
 }
+
+// Wait waits for wg, or for ctx to end (its error). A transport's Shutdown
+// uses it to wait for its streams within the shutdown deadline.
+func Wait(ctx context.Context, wg *sync.WaitGroup) error {
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -21,18 +21,14 @@ import (
 // something to send or a heartbeat is due, each batch one HTTP chunk in
 // one system call that never waits on the client.
 type conn struct {
-	h     *Handler
-	nc    *wsio.Conn
-	sub   *hub.Subscriber
-	sched *wsio.Scheduler // the handler's, while this connection is open
+	h   *Handler
+	nc  *wsio.Conn
+	sub *hub.Subscriber
+	w   wsio.Writer // queues the connection on the handler's scheduler
 
 	ctx    context.Context
 	cancel context.CancelCauseFunc // the writer ends the connection
 
-	queued    atomic.Bool // with the scheduler, waiting for a round
-	wmu       sync.Mutex  // guards ended and writers.Add from zero
-	ended     bool
-	writers   sync.WaitGroup
 	heartbeat *time.Timer
 	hbDue     atomic.Bool
 	closeOnce sync.Once
@@ -101,10 +97,8 @@ func (cn *conn) run(parent context.Context, req hub.SubscribeRequest) {
 	cn.waitClient()
 	cancel(errClientGone)
 	cn.finish(context.Cause(ctx))
-	cn.wmu.Lock()
-	cn.ended = true
-	cn.wmu.Unlock()
-	cn.writers.Wait()
+	cn.w.End()
+	cn.w.Wait()
 }
 
 // waitClient returns when the client has gone (or the connection was
@@ -122,48 +116,20 @@ func (cn *conn) waitClient() {
 
 // kick queues the connection for the scheduler's next round unless it is
 // queued already. It never blocks (it is the subscriber's notify).
-func (cn *conn) kick() {
-	if cn.queued.Swap(true) {
-		return
-	}
-	cn.wmu.Lock()
-	defer cn.wmu.Unlock()
-	if !cn.ended && cn.sched != nil {
-		cn.writers.Add(1)
-		cn.sched.Enqueue(cn)
-	}
-}
+func (cn *conn) kick() { cn.w.Kick(cn) }
 
-// Service runs on a scheduler worker: one batch, or, once the connection
-// has ended, its last words on a goroutine of its own.
-func (cn *conn) Service() {
-	defer cn.writers.Done()
-	cn.queued.Store(false)
-	if cn.nc.Stalled() {
-		return // the stalled write kicks again when it is done
-	}
-	if cn.ctx.Err() == nil {
-		if err := cn.send(); err != nil {
-			cn.cancel(err)
-		}
-	}
-	switch {
-	case cn.ctx.Err() != nil:
-		cn.spawn(func() { cn.finish(context.Cause(cn.ctx)) })
-	case cn.nc.Stalled():
-		cn.spawn(cn.unstall)
-	}
-}
+// Service runs on a scheduler worker (wsio.Serve): one batch, or, once the
+// connection has ended, its last words on a goroutine of its own.
+func (cn *conn) Service() { wsio.Serve(&cn.w, cn.nc, cn.ctx, cn) }
 
-func (cn *conn) spawn(f func()) {
-	cn.writers.Add(1) // the caller holds a count: never from zero
-	go func() {
-		defer cn.writers.Done()
-		f()
-	}()
-}
+// The wsio.Stream methods.
+func (cn *conn) Cancel(err error) { cn.cancel(err) }
+func (cn *conn) Finish()          { cn.finish(context.Cause(cn.ctx)) }
+func (cn *conn) Send() error      { return cn.send() }
 
-func (cn *conn) unstall() {
+// Unstall writes the rest of a stalled batch within the write timeout, then
+// queues whatever came meanwhile; a failure leaves the connection broken.
+func (cn *conn) Unstall() {
 	if err := cn.nc.FlushStalled(cn.h.cfg.Stream.WriteTimeout); err != nil {
 		cn.broken.Store(true)
 		cn.cancel(err)
@@ -190,7 +156,7 @@ func (cn *conn) send() error {
 }
 
 // write sends one batch as one chunk, in one system call that does not
-// wait: what the socket cannot take stalls (unstall).
+// wait: what the socket cannot take stalls (Unstall).
 func (cn *conn) write(items []hub.Item, heartbeat bool) error {
 	p := bufPool.Get().(*[]byte)
 	defer bufPool.Put(p)

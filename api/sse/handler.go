@@ -93,9 +93,7 @@ func (h *Handler) trackConn(cn *conn, add bool) {
 			h.sched = wsio.NewScheduler(2*runtime.GOMAXPROCS(0), h.rest)
 		}
 		h.conns++
-		cn.wmu.Lock()
-		cn.sched = h.sched
-		cn.wmu.Unlock()
+		cn.w.Start(func() *wsio.Scheduler { return h.sched })
 	} else {
 		h.conns--
 		if h.conns == 0 {
@@ -125,17 +123,7 @@ func (h *Handler) Shutdown(ctx context.Context) error {
 		(*cancel)(errGoingAway)
 	}
 	h.mu.Unlock()
-	done := make(chan struct{})
-	go func() {
-		h.streams.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return live.Wait(ctx, &h.streams)
 }
 
 // ServeHTTP streams events until the client leaves or the server stops.

@@ -27,8 +27,15 @@ func TestMain(m *testing.M) {
 
 func newEnv(t *testing.T, cfg Config) (*hub.Hub, *Handler, *httptest.Server) {
 	t.Helper()
+	return newEnvQueue(t, cfg, 0)
+}
+
+// newEnvQueue is newEnv with the hub's per-subscriber queue bound (0: the
+// default).
+func newEnvQueue(t *testing.T, cfg Config, queueBytes int) (*hub.Hub, *Handler, *httptest.Server) {
+	t.Helper()
 	tp := live.Topics{Dir: market.DefaultDirectory()}
-	h, err := hub.New(hub.Config{Classify: tp.Classify, Expand: tp.Expand}, hub.NewMemoryBroker(hub.MemoryConfig{}))
+	h, err := hub.New(hub.Config{Classify: tp.Classify, Expand: tp.Expand, QueueBytes: queueBytes}, hub.NewMemoryBroker(hub.MemoryConfig{}))
 	if err != nil {
 		t.Fatal(err)
 	}

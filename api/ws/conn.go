@@ -28,12 +28,12 @@ var framePool = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return 
 // the handler's scheduler writes for it when its subscriber has something to
 // send (or a heartbeat is due), so an idle connection holds one goroutine.
 type conn struct {
-	h     *Handler
-	c     *websocket.Conn
-	nc    *wsio.Conn // under c: batches each write into one system call
-	sub   *hub.Subscriber
-	sched *wsio.Scheduler // the handler's, while this connection is open
-	id    string
+	h   *Handler
+	c   *websocket.Conn
+	nc  *wsio.Conn // under c: batches each write into one system call
+	sub *hub.Subscriber
+	w   wsio.Writer // queues the connection on the handler's scheduler
+	id  string
 
 	maxTopics int     // announced in welcome; the subscriber enforces it
 	msgRate   float64 // client messages per second
@@ -44,10 +44,6 @@ type conn struct {
 	lastPing     atomic.Int64 // Unix ns of the last ping sent
 	pinging      atomic.Bool
 
-	queued    atomic.Bool // with the scheduler, waiting for a round
-	wmu       sync.Mutex  // guards ended and writers.Add from zero
-	ended     bool        // the connection may not be queued any more
-	writers   sync.WaitGroup
 	heartbeat *time.Timer // fires after Heartbeat without a write
 	hbDue     atomic.Bool
 	closeOnce sync.Once
@@ -82,62 +78,33 @@ func (cn *conn) run(parent context.Context) {
 	cn.readLoop(ctx)
 	cancel(nil)
 	cn.finish(ctx, context.Cause(ctx))
-	cn.wmu.Lock()
-	cn.ended = true
-	cn.wmu.Unlock()
-	cn.writers.Wait()
+	cn.w.End()
+	cn.w.Wait()
 }
 
 // kick queues the connection for the scheduler's next round unless it is
 // queued already. It never blocks (it is the subscriber's notify).
-func (cn *conn) kick() {
-	if cn.queued.Swap(true) {
-		return
-	}
-	cn.wmu.Lock()
-	defer cn.wmu.Unlock()
-	if !cn.ended {
-		cn.writers.Add(1)
-		cn.sched.Enqueue(cn)
-	}
+func (cn *conn) kick() { cn.w.Kick(cn) }
+
+// Service runs on a scheduler worker (wsio.Serve): one batch, or, once the
+// connection's context has ended, its close on a goroutine (a close
+// handshake waits on the client). A batch the client's socket cannot take
+// at once is finished by a goroutine of its own, so that no worker waits on
+// a client.
+func (cn *conn) Service() { wsio.Serve(&cn.w, cn.nc, cn.ctx, cn) }
+
+// The wsio.Stream methods.
+func (cn *conn) Cancel(err error) { cn.cancel(err) }
+func (cn *conn) Finish()          { cn.finish(cn.ctx, context.Cause(cn.ctx)) }
+
+func (cn *conn) Send() error {
+	_, err := cn.send()
+	return err
 }
 
-// Service runs on a scheduler worker: one batch, or, once the connection's
-// context has ended, its close (on a goroutine: a close handshake waits on
-// the client). A batch the client's socket cannot take at once is finished
-// by a goroutine of its own, so that no worker waits on a client.
-func (cn *conn) Service() {
-	defer cn.writers.Done()
-	cn.queued.Store(false) // a kick from now on queues the next batch
-	if cn.nc.Stalled() {
-		return // the stalled write kicks again when it is done
-	}
-	if cn.ctx.Err() == nil {
-		if _, err := cn.send(); err != nil {
-			cn.cancel(err)
-		}
-	}
-	switch {
-	case cn.ctx.Err() != nil:
-		cn.spawn(func() { cn.finish(cn.ctx, context.Cause(cn.ctx)) })
-	case cn.nc.Stalled():
-		cn.spawn(cn.unstall)
-	}
-}
-
-// spawn runs f on a goroutine the connection's end waits for. The caller
-// holds a writers count, so the count is above zero here.
-func (cn *conn) spawn(f func()) {
-	cn.writers.Add(1)
-	go func() {
-		defer cn.writers.Done()
-		f()
-	}()
-}
-
-// unstall writes the rest of a stalled batch within the write timeout, then
+// Unstall writes the rest of a stalled batch within the write timeout, then
 // queues whatever came meanwhile.
-func (cn *conn) unstall() {
+func (cn *conn) Unstall() {
 	if err := cn.nc.FlushStalled(cn.h.cfg.Stream.WriteTimeout); err != nil {
 		cn.cancel(err)
 	}

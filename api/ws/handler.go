@@ -135,14 +135,7 @@ func (h *Handler) Shutdown(ctx context.Context) error {
 		}
 		h.mu.Unlock()
 	})
-	done := make(chan struct{})
-	go func() { h.conns.Wait(); close(done) }()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return live.Wait(ctx, &h.conns)
 }
 
 // ServeHTTP upgrades the request and runs the connection until it ends.
@@ -253,7 +246,7 @@ func (h *Handler) track(cn *conn, add bool) {
 		if len(h.active) == 0 {
 			h.sched = wsio.NewScheduler(h.cfg.Writers, h.rest)
 		}
-		cn.sched = h.sched
+		cn.w.Start(func() *wsio.Scheduler { return h.sched })
 		h.active[cn] = struct{}{}
 		select {
 		case <-h.stop:
