@@ -30,7 +30,7 @@ redis_flags=()
 [ "$redis_url" != none ] && redis_flags=(--redis-url "$redis_url" --redis-prefix "$prefix")
 for ((i = 0; i < n; i++)); do
   "$bin" serve --addr "127.0.0.1:$((base + i))" --feeds sim --sim-rate "$rate" --data-dir "$tmp/data$i" \
-    "${redis_flags[@]}" --max-conns-per-ip 0 --log-level warn ${SERVER_FLAGS:-} > "$tmp/out$i" &
+    "${redis_flags[@]}" --log-level warn ${SERVER_FLAGS:-} > "$tmp/out$i" &
   pids+=($!)
 done
 keys=()

@@ -122,7 +122,7 @@ SERVER_PID=
 start_server() {
 	local name=$1 port=$2 dir=$3
 	shift 3
-	"$BIN" serve --addr "127.0.0.1:$port" --data-dir "$dir" --auth keys --max-conns-per-ip 0 \
+	"$BIN" serve --addr "127.0.0.1:$port" --data-dir "$dir" --auth keys \
 		--log-level warn "$@" >>"$BENCH_TMP/$name.log" 2>&1 &
 	SERVER_PID=$!
 	track "$SERVER_PID"
