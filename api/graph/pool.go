@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -131,18 +132,9 @@ func (c *wsConn) attach(s *sharedSub) bool {
 func (c *wsConn) detach(s *sharedSub) {
 	c.pmu.Lock()
 	defer c.pmu.Unlock()
-	if i := indexOf(c.subs, s); i >= 0 {
-		c.subs = append(c.subs[:i], c.subs[i+1:]...)
+	if i := slices.Index(c.subs, s); i >= 0 {
+		c.subs = slices.Delete(c.subs, i, i+1)
 	}
-}
-
-func indexOf(subs []*sharedSub, s *sharedSub) int {
-	for i, x := range subs {
-		if x == s {
-			return i
-		}
-	}
-	return -1
 }
 
 // kick queues the connection for the next round unless it is queued
