@@ -149,3 +149,43 @@ func TestStuckClientClosed(t *testing.T) {
 	}
 	waitFor(t, "the subscriber to go", func() bool { return h.Stats().Subscribers == 0 })
 }
+
+// An HTTP/1.0 request cannot take chunked encoding: it is served by the
+// stream's own pump, through net/http, and gets the same frames.
+func TestHTTP10StreamPumped(t *testing.T) {
+	h, sh, srv := newEnv(t, Config{Retry: 1500 * time.Millisecond})
+	c, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := io.WriteString(c, "GET /v1/sse?topics=quote:VNM HTTP/1.0\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK || len(resp.TransferEncoding) != 0 {
+		t.Fatalf("response %d, transfer encoding %v", resp.StatusCode, resp.TransferEncoding)
+	}
+	br := bufio.NewReader(resp.Body)
+	if line, err := br.ReadString('\n'); err != nil || line != "retry: 1500\n" {
+		t.Fatalf("first line %q, %v", line, err)
+	}
+	waitFor(t, "the subscriber", func() bool { return h.Stats().Subscribers == 1 })
+	if n := hijackedConns(sh); n != 0 {
+		t.Fatalf("%d hijacked streams, want 0", n)
+	}
+	publish(t, h, "quote:VNM", `{"symbol":"VNM","price":61400}`)
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(line, `"price":61400`) {
+			break
+		}
+	}
+}
