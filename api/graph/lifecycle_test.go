@@ -226,7 +226,9 @@ func TestConnectionAuth(t *testing.T) {
 // closed after two intervals.
 func TestKeepalive(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, func(c *Config, _ *hub.Config) { c.Stream.Heartbeat = 50 * time.Millisecond })
+	// 200 ms: a pong later than one interval ends the connection, and a loaded
+	// machine (the other packages' tests) can delay this client that long.
+	e := newEnv(t, func(c *Config, _ *hub.Config) { c.Stream.Heartbeat = 200 * time.Millisecond })
 	for proto, want := range map[string]string{protoLegacy: "ka", protoTransport: "ping"} {
 		cl := connect(t, e.url, proto, nil)
 		cl.keepKA = true
