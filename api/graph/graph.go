@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -154,9 +155,7 @@ type Handler struct {
 	renders  *renderCache
 	turns    *live.Turns
 
-	pmu    sync.Mutex // guards pconns and sched
-	pconns int        // connections with pooled subscriptions (pool.go)
-	sched  *wsio.Scheduler
+	pool *wsio.Pool // writes for connections with pooled subscriptions (pool.go)
 
 	mu      sync.Mutex
 	conns   map[*context.CancelCauseFunc]struct{}
@@ -173,6 +172,7 @@ func New(cfg Config) (*Handler, error) {
 	}
 	h := &Handler{cfg: cfg.withDefaults(), renders: newRenderCache(), conns: map[*context.CancelCauseFunc]struct{}{}}
 	h.turns = live.NewTurns(h.cfg.Writers)
+	h.pool = wsio.NewPool(2*runtime.GOMAXPROCS(0), h.rest)
 	ex, err := newExplorer()
 	if err != nil {
 		return nil, fmt.Errorf("graph: explorer: %w", err)
@@ -332,8 +332,7 @@ func (h *Handler) streamOpened() {
 
 // rest is how long a subscription waits between two messages.
 func (h *Handler) rest() time.Duration {
-	d := time.Duration(h.open.Load()) * time.Second / time.Duration(h.cfg.FrameRate)
-	return max(d, h.cfg.Stream.FlushInterval)
+	return wsio.Rest(h.open.Load(), h.cfg.FrameRate, h.cfg.Stream.FlushInterval)
 }
 
 func (h *Handler) streamClosed() {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 	"sync/atomic"
 
@@ -14,7 +13,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/vnstock-api/vnstock-api/api/wsio"
 	"github.com/vnstock-api/vnstock-api/hub"
 )
 
@@ -90,34 +88,10 @@ func pooledConn(ctx context.Context) (*wsConn, string) {
 	return cn, id
 }
 
-// poolAdd registers a connection with pooled subscriptions and returns the
-// scheduler, started with the first.
-func (h *Handler) poolAdd() *wsio.Scheduler {
-	h.pmu.Lock()
-	defer h.pmu.Unlock()
-	if h.pconns == 0 {
-		h.sched = wsio.NewScheduler(2*runtime.GOMAXPROCS(0), h.rest)
-	}
-	h.pconns++
-	return h.sched
-}
-
-// poolDone unregisters a connection whose writes are all done; the last
-// stops the scheduler.
-func (h *Handler) poolDone() {
-	h.pmu.Lock()
-	defer h.pmu.Unlock()
-	h.pconns--
-	if h.pconns == 0 {
-		h.sched.Close()
-		h.sched = nil
-	}
-}
-
 // attach hands s to the connection's writers; false when the connection
 // is ending.
 func (c *wsConn) attach(s *sharedSub) bool {
-	if !c.w.Start(c.h.poolAdd) {
+	if !c.w.Start(c.h.pool.Add) {
 		return false
 	}
 	c.pmu.Lock()
@@ -240,7 +214,7 @@ func (c *wsConn) endPool() {
 	if c.w.End() {
 		go func() {
 			c.w.Wait()
-			c.h.poolDone()
+			c.h.pool.Done()
 		}()
 	}
 }

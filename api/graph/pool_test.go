@@ -9,13 +9,6 @@ import (
 	"github.com/vnstock-api/vnstock-api/market"
 )
 
-// poolConns is how many connections the handler's writer pool serves.
-func poolConns(h *Handler) int {
-	h.pmu.Lock()
-	defer h.pmu.Unlock()
-	return h.pconns
-}
-
 // Shared subscriptions on a WebSocket connection are written by the
 // handler's writer pool: two on one connection each get their own
 // messages under their own id, a query answered meanwhile (gqlgen's own
@@ -70,7 +63,7 @@ func TestPooledSubscriptions(t *testing.T) {
 					publish(t, e, "trade:FPT", tradeJSON("FPT", 1), 0)
 				}
 			}
-			if n := poolConns(e.h); n != 1 {
+			if n := e.h.pool.Open(); n != 1 {
 				t.Fatalf("the pool serves %d connections, want 1", n)
 			}
 
@@ -113,7 +106,7 @@ func TestPooledSubscriptions(t *testing.T) {
 			_ = cl.c.CloseNow()
 			for range msgs {
 			}
-			waitFor(t, func() bool { return poolConns(e.h) == 0 && e.h.Subscriptions() == 0 })
+			waitFor(t, func() bool { return e.h.pool.Open() == 0 && e.h.Subscriptions() == 0 })
 		})
 	}
 }

@@ -82,8 +82,8 @@ func (cn *conn) run(parent context.Context, req hub.SubscribeRequest) {
 		cn.kick()
 	}
 	defer cancel(nil)
-	cn.h.trackConn(cn, true)
-	defer cn.h.trackConn(cn, false)
+	cn.w.Start(cn.h.pool.Add)
+	defer cn.h.pool.Done() // after the writes are done (below)
 	cn.heartbeat = time.AfterFunc(cn.h.cfg.Stream.Heartbeat, func() {
 		cn.hbDue.Store(true)
 		cn.kick()

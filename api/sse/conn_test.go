@@ -14,12 +14,6 @@ import (
 	"github.com/vnstock-api/vnstock-api/hub"
 )
 
-func hijackedConns(h *Handler) int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.conns
-}
-
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
@@ -62,7 +56,7 @@ func TestHijackedStream(t *testing.T) {
 		len(resp.TransferEncoding) != 1 || resp.TransferEncoding[0] != "chunked" {
 		t.Fatalf("response %d %v %v", resp.StatusCode, resp.Header, resp.TransferEncoding)
 	}
-	waitFor(t, "the stream on the writer pool", func() bool { return hijackedConns(sh) == 1 })
+	waitFor(t, "the stream on the writer pool", func() bool { return sh.pool.Open() == 1 })
 	br := bufio.NewReader(resp.Body)
 	if line, err := br.ReadString('\n'); err != nil || line != "retry: 1500\n" {
 		t.Fatalf("first line %q, %v", line, err)
@@ -87,7 +81,7 @@ func TestHijackedStream(t *testing.T) {
 		}
 	}
 	_ = c.Close()
-	waitFor(t, "the stream to end", func() bool { return hijackedConns(sh) == 0 && h.Stats().Subscribers == 0 })
+	waitFor(t, "the stream to end", func() bool { return sh.pool.Open() == 0 && h.Stats().Subscribers == 0 })
 }
 
 // A client that stops reading is ended as a slow consumer, with the error
@@ -129,7 +123,7 @@ func TestSlowClientEnded(t *testing.T) {
 		"\"message\":\"queue limit exceeded: read faster or subscribe to fewer stream topics\"}\n\n") {
 		t.Fatalf("the stream ended with %q", body[max(0, len(body)-200):])
 	}
-	waitFor(t, "the slow stream to end", func() bool { return hijackedConns(sh) == 1 })
+	waitFor(t, "the slow stream to end", func() bool { return sh.pool.Open() == 1 })
 }
 
 // A client that stops reading and takes nothing for the write timeout is
@@ -137,9 +131,9 @@ func TestSlowClientEnded(t *testing.T) {
 func TestStuckClientClosed(t *testing.T) {
 	h, sh, srv := newEnvQueue(t, Config{Stream: live.Config{WriteTimeout: 300 * time.Millisecond}}, 256<<20)
 	rawGet(t, srv.URL, "/v1/sse?topics=trade:VNM")
-	waitFor(t, "the stream", func() bool { return hijackedConns(sh) == 1 })
+	waitFor(t, "the stream", func() bool { return sh.pool.Open() == 1 })
 	pad := strings.Repeat("x", 4096)
-	for i := 0; hijackedConns(sh) == 1; i++ {
+	for i := 0; sh.pool.Open() == 1; i++ {
 		if i > 20_000 {
 			t.Fatal("a client that takes nothing was never closed")
 		}
@@ -179,7 +173,7 @@ func TestHTTP10StreamPumped(t *testing.T) {
 		t.Fatalf("first line %q, %v", line, err)
 	}
 	waitFor(t, "the subscriber", func() bool { return h.Stats().Subscribers == 1 })
-	if n := hijackedConns(sh); n != 0 {
+	if n := sh.pool.Open(); n != 0 {
 		t.Fatalf("%d hijacked streams, want 0", n)
 	}
 	publish(t, h, "quote:VNM", `{"symbol":"VNM","price":61400}`)

@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/vnstock-api/vnstock-api/api/live"
@@ -71,42 +70,20 @@ type Handler struct {
 	mu       sync.Mutex
 	stopping bool
 	active   map[*context.CancelCauseFunc]struct{}
-	streams  sync.WaitGroup  // one per stream in active (Shutdown waits)
-	conns    int             // streams on hijacked connections (conn.go)
-	sched    *wsio.Scheduler // writes for them, while conns > 0
-	open     atomic.Int64    // conns, read without the lock
+	streams  sync.WaitGroup // one per stream in active (Shutdown waits)
+	pool     *wsio.Pool     // writes for the streams on hijacked connections (conn.go)
 }
 
 // rest is how long a hijacked stream waits between two writes.
 func (h *Handler) rest() time.Duration {
-	d := time.Duration(h.open.Load()) * time.Second / time.Duration(h.cfg.FrameRate)
-	return max(d, h.cfg.Stream.FlushInterval)
-}
-
-// trackConn counts a hijacked stream in or out; the first starts the
-// writer pool and the last, once its writes are done, stops it.
-func (h *Handler) trackConn(cn *conn, add bool) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if add {
-		if h.conns == 0 {
-			h.sched = wsio.NewScheduler(2*runtime.GOMAXPROCS(0), h.rest)
-		}
-		h.conns++
-		cn.w.Start(func() *wsio.Scheduler { return h.sched })
-	} else {
-		h.conns--
-		if h.conns == 0 {
-			h.sched.Close()
-			h.sched = nil
-		}
-	}
-	h.open.Store(int64(h.conns))
+	return wsio.Rest(h.pool.Open(), h.cfg.FrameRate, h.cfg.Stream.FlushInterval)
 }
 
 // New returns a handler on h.
 func New(cfg Config, h Hub) *Handler {
-	return &Handler{cfg: cfg.withDefaults(), hub: h, active: map[*context.CancelCauseFunc]struct{}{}}
+	hd := &Handler{cfg: cfg.withDefaults(), hub: h, active: map[*context.CancelCauseFunc]struct{}{}}
+	hd.pool = wsio.NewPool(2*runtime.GOMAXPROCS(0), hd.rest)
+	return hd
 }
 
 var errGoingAway = errors.New("server going away")

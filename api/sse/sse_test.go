@@ -211,7 +211,7 @@ func TestShutdownSendsRetryHint(t *testing.T) {
 	if err := sh.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if n := hijackedConns(sh); n != 0 { // Shutdown waited for the stream to end
+	if n := sh.pool.Open(); n != 0 { // Shutdown waited for the stream to end
 		t.Fatalf("%d streams still open after Shutdown", n)
 	}
 	evs := g.wait(t, has("error"))

@@ -13,7 +13,6 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -110,19 +109,19 @@ type Handler struct {
 
 	mu     sync.Mutex
 	active map[*conn]struct{}
-	sched  *wsio.Scheduler // while active is not empty
-	open   atomic.Int64    // len(active), read without the lock
+	pool   *wsio.Pool // writes for the active connections
 }
 
 // rest is how long a connection waits between two frames.
 func (h *Handler) rest() time.Duration {
-	d := time.Duration(h.open.Load()) * time.Second / time.Duration(h.cfg.FrameRate)
-	return max(d, h.cfg.Stream.FlushInterval)
+	return wsio.Rest(h.pool.Open(), h.cfg.FrameRate, h.cfg.Stream.FlushInterval)
 }
 
 // New returns a handler on h.
 func New(cfg Config, h Hub) *Handler {
-	return &Handler{cfg: cfg.withDefaults(), hub: h, stop: make(chan struct{})}
+	hd := &Handler{cfg: cfg.withDefaults(), hub: h, stop: make(chan struct{})}
+	hd.pool = wsio.NewPool(hd.cfg.Writers, hd.rest)
+	return hd
 }
 
 // Shutdown closes every connection with 1001 and waits for them, or ctx.
@@ -241,12 +240,8 @@ func (h *Handler) track(cn *conn, add bool) {
 	if h.active == nil {
 		h.active = map[*conn]struct{}{}
 	}
-	defer func() { h.open.Store(int64(len(h.active))) }()
 	if add {
-		if len(h.active) == 0 {
-			h.sched = wsio.NewScheduler(h.cfg.Writers, h.rest)
-		}
-		cn.w.Start(func() *wsio.Scheduler { return h.sched })
+		cn.w.Start(h.pool.Add)
 		h.active[cn] = struct{}{}
 		select {
 		case <-h.stop:
@@ -256,8 +251,5 @@ func (h *Handler) track(cn *conn, add bool) {
 		return
 	}
 	delete(h.active, cn)
-	if len(h.active) == 0 { // every connection's writes are done (conn.run)
-		h.sched.Close()
-		h.sched = nil
-	}
+	h.pool.Done() // the connection's writes are done (conn.run)
 }
