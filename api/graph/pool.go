@@ -8,12 +8,9 @@ import (
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
-
-	"github.com/vnstock-api/vnstock-api/hub"
 )
 
 // Pooled subscriptions. gqlgen runs a goroutine per subscription that asks
@@ -182,14 +179,19 @@ func (c *wsConn) sendPending() (err error) {
 // writeQueued writes the messages gqlgen wrote while the connection was
 // pooled. Called with pmu held.
 func (c *wsConn) writeQueued() error {
-	for i, m := range c.queue {
-		c.queue[i] = nil
+	err := c.writeFrames(c.queue)
+	clear(c.queue)
+	c.queue = c.queue[:0]
+	return err
+}
+
+// writeFrames writes msgs, a frame each, until one fails.
+func (c *wsConn) writeFrames(msgs [][]byte) error {
+	for _, m := range msgs {
 		if err := c.c.Write(context.Background(), websocket.MessageText, m); err != nil {
-			c.queue = c.queue[:0]
 			return err
 		}
 	}
-	c.queue = c.queue[:0]
 	return nil
 }
 
@@ -227,11 +229,7 @@ func (c *wsConn) flushQueued() {
 	queue := c.queue
 	c.queue = nil
 	c.pmu.Unlock()
-	for _, m := range queue { // not under pmu: these writes may wait on the client
-		if c.c.Write(context.Background(), websocket.MessageText, m) != nil {
-			return
-		}
-	}
+	_ = c.writeFrames(queue) // not under pmu: these writes may wait on the client
 }
 
 var errRenderPanic = errors.New("internal error")
@@ -256,10 +254,7 @@ func (s *sharedSub) pooled(ctx context.Context) *graphql.Response {
 	case <-s.done:
 	}
 	s.cn.detach(s)
-	s.st.close()
-	if err := s.err; err != nil && ctx.Err() == nil && !errors.Is(err, hub.ErrClosed) {
-		transport.AddSubscriptionError(ctx, s.h.presentError(ctx, err))
-	}
+	s.fail(ctx, s.err)
 	return nil
 }
 
@@ -289,8 +284,6 @@ func (s *sharedSub) nextMessage(b []byte, typ string) (_ []byte, ok bool) {
 	}
 	b = append(b, `{"payload":{"data":`...)
 	b, n := s.appendData(b, evs)
-	b = append(b, `},"id":`...)
-	b = appendJSONString(b, s.id)
-	b = append(append(append(b, `,"type":"`...), typ...), `"}`...)
+	b = appendIDType(append(b, "},"...), s.id, typ)
 	return b, n > 0
 }

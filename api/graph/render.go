@@ -88,10 +88,7 @@ func (s *sharedSub) next(ctx context.Context) *graphql.Response {
 	for {
 		evs, err := s.st.next(ctx)
 		if err != nil {
-			s.st.close()
-			if ctx.Err() == nil && !errors.Is(err, hub.ErrClosed) {
-				transport.AddSubscriptionError(ctx, s.h.presentError(ctx, err))
-			}
+			s.fail(ctx, err)
 			return nil
 		}
 		var n int
@@ -100,6 +97,15 @@ func (s *sharedSub) next(ctx context.Context) *graphql.Response {
 			s.st.wrote()
 			return &graphql.Response{Data: s.buf}
 		}
+	}
+}
+
+// fail closes the stream and, unless the subscription was stopped (ctx)
+// or merely closed, reports err as the subscription's error.
+func (s *sharedSub) fail(ctx context.Context, err error) {
+	s.st.close()
+	if err != nil && ctx.Err() == nil && !errors.Is(err, hub.ErrClosed) {
+		transport.AddSubscriptionError(ctx, s.h.presentError(ctx, err))
 	}
 }
 

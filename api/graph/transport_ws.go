@@ -150,13 +150,19 @@ func appendMessage(b []byte, v any) ([]byte, bool) {
 		b = append(append(b, `"payload":`...), p...)
 		b = append(b, ',')
 	}
-	if s := id.String(); s != "" {
-		b = appendJSONString(append(b, `"id":`...), s)
+	return appendIDType(b, id.String(), string(name)), true
+}
+
+// appendIDType ends a message: its id (left out when empty) and type, as
+// encoding/json writes gqlgen's message after the payload.
+func appendIDType(b []byte, id, typ string) []byte {
+	if id != "" {
+		b = appendJSONString(append(b, `"id":`...), id)
 		b = append(b, ',')
 	}
 	b = append(b, `"type":`...)
-	b = appendJSONString(b, string(name))
-	return append(b, '}'), true
+	b = appendJSONString(b, typ)
+	return append(b, '}')
 }
 
 // appendJSONString quotes s for JSON: plain ASCII directly, anything else
