@@ -29,8 +29,7 @@ type conn struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc // the writer ends the connection
 
-	heartbeat *time.Timer
-	hbDue     atomic.Bool
+	beat      live.Beat // a heartbeat after Heartbeat without a write
 	closeOnce sync.Once
 	// broken is set when a write failed or timed out, possibly within a
 	// chunk: nothing more is written, the connection is only closed.
@@ -68,10 +67,13 @@ func (h *Handler) serveHijacked(ctx context.Context, w http.ResponseWriter, r *h
 
 // appendChunk appends data as one HTTP/1.1 chunk.
 func appendChunk(b, data []byte) []byte {
-	b = strconv.AppendInt(b, int64(len(data)), 16)
-	b = append(b, "\r\n"...)
-	b = append(b, data...)
+	b = append(appendChunkHead(b, len(data)), data...)
 	return append(b, "\r\n"...)
+}
+
+// appendChunkHead appends the size line of an n-byte chunk.
+func appendChunkHead(b []byte, n int) []byte {
+	return append(strconv.AppendInt(b, int64(n), 16), "\r\n"...)
 }
 
 func (cn *conn) run(parent context.Context, req hub.SubscribeRequest) {
@@ -84,11 +86,8 @@ func (cn *conn) run(parent context.Context, req hub.SubscribeRequest) {
 	defer cancel(nil)
 	cn.w.Start(cn.h.pool.Add)
 	defer cn.h.pool.Done() // after the writes are done (below)
-	cn.heartbeat = time.AfterFunc(cn.h.cfg.Stream.Heartbeat, func() {
-		cn.hbDue.Store(true)
-		cn.kick()
-	})
-	defer cn.heartbeat.Stop()
+	cn.beat.Start(cn.h.cfg.Stream.Heartbeat, cn.kick)
+	defer cn.beat.Stop()
 	stop := context.AfterFunc(ctx, cn.kick) // Shutdown, or the server's end
 	defer stop()
 	cn.sub.SetNotify(cn.kick)
@@ -125,7 +124,6 @@ func (cn *conn) Service() { wsio.Serve(&cn.w, cn.nc, cn.ctx, cn) }
 // The wsio.Stream methods.
 func (cn *conn) Cancel(err error) { cn.cancel(err) }
 func (cn *conn) Finish()          { cn.finish(context.Cause(cn.ctx)) }
-func (cn *conn) Send() error      { return cn.send() }
 
 // Unstall writes the rest of a stalled batch within the write timeout, then
 // queues whatever came meanwhile; a failure leaves the connection broken.
@@ -137,22 +135,10 @@ func (cn *conn) Unstall() {
 	cn.kick()
 }
 
-// send writes one batch of what is pending, or a heartbeat when one is due
+// Send writes one batch of what is pending, or a heartbeat when one is due
 // and nothing else is.
-func (cn *conn) send() error {
-	hb := cn.hbDue.Swap(false)
-	wrote := false
-	err := live.Flush(cn.ctx, cn.sub, func(items []hub.Item, _ bool) error {
-		wrote = true
-		return cn.write(items, false)
-	}, cn.h.cfg.Stream.OnWrite)
-	if err == nil && hb && !wrote {
-		wrote, err = true, cn.write(nil, true)
-	}
-	if wrote {
-		cn.heartbeat.Reset(cn.h.cfg.Stream.Heartbeat)
-	}
-	return err
+func (cn *conn) Send() error {
+	return cn.beat.Send(cn.ctx, cn.sub, cn.write, cn.h.cfg.Stream.OnWrite)
 }
 
 // write sends one batch as one chunk, in one system call that does not
@@ -164,7 +150,7 @@ func (cn *conn) write(items []hub.Item, heartbeat bool) error {
 	if len(b) > 0 {
 		cn.nc.Hold()
 		var hdr [20]byte
-		_, _ = cn.nc.Write(append(strconv.AppendInt(hdr[:0], int64(len(b)), 16), "\r\n"...))
+		_, _ = cn.nc.Write(appendChunkHead(hdr[:0], len(b)))
 		_, _ = cn.nc.Write(b)
 		_, _ = cn.nc.Write([]byte("\r\n"))
 		if err := cn.nc.Release(); err != nil {

@@ -44,8 +44,7 @@ type conn struct {
 	lastPing     atomic.Int64 // Unix ns of the last ping sent
 	pinging      atomic.Bool
 
-	heartbeat *time.Timer // fires after Heartbeat without a write
-	hbDue     atomic.Bool
+	beat      live.Beat // a heartbeat after Heartbeat without a write
 	closeOnce sync.Once
 }
 
@@ -63,11 +62,8 @@ func (cn *conn) run(parent context.Context) {
 	now := time.Now().UnixNano()
 	cn.lastActivity.Store(now)
 	cn.lastPing.Store(now)
-	cn.heartbeat = time.AfterFunc(cn.h.cfg.Stream.Heartbeat, func() {
-		cn.hbDue.Store(true)
-		cn.kick()
-	})
-	defer cn.heartbeat.Stop()
+	cn.beat.Start(cn.h.cfg.Stream.Heartbeat, cn.kick)
+	defer cn.beat.Stop()
 	if parent.Done() != nil { // ended from outside too (a detached connection's parent never is)
 		stop := context.AfterFunc(ctx, cn.kick)
 		defer stop()
@@ -97,9 +93,12 @@ func (cn *conn) Service() { wsio.Serve(&cn.w, cn.nc, cn.ctx, cn) }
 func (cn *conn) Cancel(err error) { cn.cancel(err) }
 func (cn *conn) Finish()          { cn.finish(cn.ctx, context.Cause(cn.ctx)) }
 
+// Send writes one batch of what is pending, or a heartbeat when one is due
+// and nothing else is.
 func (cn *conn) Send() error {
-	_, err := cn.send()
-	return err
+	return cn.beat.Send(cn.ctx, cn.sub, func(items []hub.Item, hb bool) error {
+		return cn.write(cn.ctx, items, hb)
+	}, cn.h.cfg.Stream.OnWrite)
 }
 
 // Unstall writes the rest of a stalled batch within the write timeout, then
@@ -109,23 +108,6 @@ func (cn *conn) Unstall() {
 		cn.cancel(err)
 	}
 	cn.kick()
-}
-
-// send writes one batch of what is pending, or a heartbeat when one is due
-// and nothing else is; wrote says whether anything went out.
-func (cn *conn) send() (wrote bool, err error) {
-	hb := cn.hbDue.Swap(false)
-	err = live.Flush(cn.ctx, cn.sub, func(items []hub.Item, _ bool) error {
-		wrote = true
-		return cn.write(cn.ctx, items, false)
-	}, cn.h.cfg.Stream.OnWrite)
-	if err == nil && hb && !wrote {
-		wrote, err = true, cn.write(cn.ctx, nil, true)
-	}
-	if wrote {
-		cn.heartbeat.Reset(cn.h.cfg.Stream.Heartbeat)
-	}
-	return wrote, err
 }
 
 // finish closes the connection with the code err calls for.
