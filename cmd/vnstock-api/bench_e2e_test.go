@@ -7,6 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -137,6 +140,11 @@ func TestBenchFailures(t *testing.T) {
 	ln.Close() // nothing listens here now
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
+	limited := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "slow down", http.StatusTooManyRequests)
+	}))
+	t.Cleanup(limited.Close)
+	limitedWS := "ws" + strings.TrimPrefix(limited.URL, "http")
 	tests := []struct {
 		name        string
 		ctx         context.Context
@@ -149,6 +157,10 @@ func TestBenchFailures(t *testing.T) {
 			map[string]int{"connection refused": 3}},
 		{"refused sse", context.Background(), []string{"--url", "http://" + closed, "--clients", "2"}, true, false,
 			map[string]int{"connection refused": 2}},
+		{"refused handshake", context.Background(), []string{"--url", limitedWS, "--clients", "2"}, true, false,
+			map[string]int{"handshake: http 429 Too Many Requests": 2}},
+		{"refused graphql handshake", context.Background(), []string{"--url", limitedWS + "/v1/graphql", "--clients", "1"}, true, false,
+			map[string]int{"handshake: http 429 Too Many Requests": 1}},
 		{"interrupted", cancelled, []string{"--url", "ws://" + closed, "--clients", "4"}, false, true, map[string]int{}},
 	}
 	for _, tt := range tests {

@@ -6,8 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-
-	"github.com/coder/websocket"
+	"time"
 )
 
 // GraphQL subscriptions over graphql-transport-ws: connection_init (with
@@ -42,11 +41,11 @@ func graphQLMessages(apiKey, query string) (init, sub []byte, err error) {
 // connection through connected, then read until ctx ends or the server
 // ends the subscription.
 func (r *runner) runGraphQL(ctx context.Context, url string, st *clientStats, connected func()) {
-	r.runSocket(ctx, url, st, connected, []string{graphQLProtocol}, r.graphQLStart, func(c *websocket.Conn) func([]byte) error {
+	r.runSocket(ctx, url, st, connected, []string{graphQLProtocol}, r.graphQLStart, func(c *benchWS) func([]byte) error {
 		return func(b []byte) error {
 			reply, err := st.graphQLMessage(b)
 			if reply != nil && err == nil {
-				err = c.Write(ctx, websocket.MessageText, reply)
+				err = c.write(reply)
 			}
 			return err
 		}
@@ -54,30 +53,26 @@ func (r *runner) runGraphQL(ctx context.Context, url string, st *clientStats, co
 }
 
 // graphQLStart sends connection_init, waits for connection_ack (answering
-// pings meanwhile) and subscribes.
-func (r *runner) graphQLStart(ctx context.Context, c *websocket.Conn) error {
-	if err := c.Write(ctx, websocket.MessageText, r.gqlInit); err != nil {
+// pings meanwhile) and subscribes. The handler in place when it is called
+// takes every message from the ack on.
+func (r *runner) graphQLStart(_ context.Context, c *benchWS) error {
+	if err := c.write(r.gqlInit); err != nil {
 		return err
 	}
-	actx, cancel := context.WithTimeout(ctx, r.cfg.connectTimeout)
-	defer cancel()
-	for {
-		_, b, err := c.Read(actx)
-		if err != nil {
-			return err
-		}
+	next, acked := c.handle, false
+	c.handle = func(b []byte) error {
 		switch graphQLType(b) {
 		case "connection_ack":
-			return c.Write(ctx, websocket.MessageText, r.gqlSub)
+			c.handle, acked = next, true
+			return c.write(r.gqlSub)
 		case "ping":
-			if err := c.Write(ctx, websocket.MessageText, graphQLPong); err != nil {
-				return err
-			}
+			return c.write(graphQLPong)
 		case "ka":
-		default:
-			return fmt.Errorf("%w: %.200s", errGraphQLRefused, b)
+			return nil
 		}
+		return fmt.Errorf("%w: %.200s", errGraphQLRefused, b)
 	}
+	return c.readUntil(time.Now().Add(r.cfg.connectTimeout), func() bool { return acked })
 }
 
 // graphQLType returns a message's type ("" when it is not a JSON object).

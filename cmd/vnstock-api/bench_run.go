@@ -25,8 +25,9 @@ type runner struct {
 	storm      stormState
 	httpClient *http.Client
 	transport  *http.Transport
+	dialer     *benchDialer
+	polls      pollSet // reads the WebSocket clients
 	phase      atomic.Int32
-	bufs       sync.Pool // *[]byte frame buffers, shared by the WS readers
 }
 
 func newRunner(cfg benchConfig, progress io.Writer) (*runner, error) {
@@ -49,9 +50,9 @@ func newRunner(cfg benchConfig, progress io.Writer) (*runner, error) {
 		}
 		r.urls = append(r.urls, s)
 	}
-	d := &benchDialer{sources: cfg.sources, timeout: cfg.connectTimeout}
+	r.dialer = &benchDialer{sources: cfg.sources, timeout: cfg.connectTimeout}
 	r.transport = &http.Transport{
-		DialContext:         d.DialContext,
+		DialContext:         r.dialer.DialContext,
 		DisableCompression:  true,
 		DisableKeepAlives:   true,
 		MaxIdleConnsPerHost: -1,
@@ -59,7 +60,6 @@ func newRunner(cfg benchConfig, progress io.Writer) (*runner, error) {
 		ReadBufferSize:      4 << 10,
 	}
 	r.httpClient = &http.Client{Transport: r.transport}
-	r.bufs.New = func() any { b := make([]byte, 0, 64<<10); return &b }
 	return r, nil
 }
 
@@ -102,6 +102,7 @@ func (r *runner) run(ctx context.Context) *benchReport {
 	clients.Wait()
 	<-connectDone // every client has reported: the waiter has exited
 	r.transport.CloseIdleConnections()
+	r.polls.close()
 	return r.report(stats[:launched], m)
 }
 

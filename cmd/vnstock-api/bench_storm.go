@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"sync/atomic"
 	"time"
-
-	"github.com/coder/websocket"
 )
 
 // Reconnect storm: with --reconnect every WebSocket client that loses its
@@ -99,8 +97,13 @@ func (r *runner) runResuming(ctx context.Context, url string, st *clientStats, c
 		}
 		c, err := r.dialWS(ctx, url, st, nil)
 		if err == nil {
-			if err = c.Write(ctx, websocket.MessageText, r.resubscribe(rs)); err != nil {
-				_ = c.CloseNow()
+			c.handle = func(b []byte) error {
+				st.frame(b)
+				r.scanResume(rs, b)
+				return nil
+			}
+			if err = c.write(r.resubscribe(rs)); err != nil {
+				_ = c.conn.Close()
 			}
 		}
 		if !st.connected && err != nil {
@@ -124,14 +127,9 @@ func (r *runner) runResuming(ctx context.Context, url string, st *clientStats, c
 		}
 		attempt = 0
 		st.alive.Store(true)
-		done := closeWhenDone(ctx, c)
-		err = r.readWS(c, st, func(b []byte) error {
-			st.frame(b)
-			r.scanResume(rs, b)
-			return nil
-		})
+		err = r.polls.readWS(ctx, c)
 		st.alive.Store(false)
-		done()
+		c.close("bench done")
 		if ctx.Err() != nil {
 			return
 		}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -154,15 +153,6 @@ func TestReadSSE(t *testing.T) {
 	got := []int64{st.events, st.snapshots, st.malformed, st.hist.max}
 	if diff := cmp.Diff([]int64{2, 1, 0, 1000}, got); diff != "" {
 		t.Errorf("events, snapshots, malformed, max µs (-want +got):\n%s", diff)
-	}
-}
-
-func TestReadFrame(t *testing.T) {
-	t.Parallel()
-	src := bytes.Repeat([]byte("0123456789"), 10_000)
-	got, err := readFrame(io.LimitReader(bytes.NewReader(src), int64(len(src))), make([]byte, 0, 7))
-	if err != nil || !bytes.Equal(got, src) {
-		t.Errorf("readFrame = %d bytes, %v; want %d bytes", len(got), err, len(src))
 	}
 }
 

@@ -1,0 +1,14 @@
+//go:build !linux
+
+package main
+
+import "context"
+
+// pollSet is empty where there is no epoll: each client reads on its own
+// goroutine.
+type pollSet struct{}
+
+func (*pollSet) close() {}
+
+// readWS reads c until the connection ends (its error) or ctx does (nil).
+func (*pollSet) readWS(ctx context.Context, c *benchWS) error { return readLoop(ctx, c) }
