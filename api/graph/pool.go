@@ -11,6 +11,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vnstock-api/vnstock-api/api/wsio"
 )
 
 // Pooled subscriptions. gqlgen runs a goroutine per subscription that asks
@@ -160,12 +161,15 @@ func (c *wsConn) sendPending() (err error) {
 		return err
 	}
 	for _, s := range c.subs {
-		msg, ok := s.nextMessage(c.msg[:0], c.nextType)
+		var room [wsio.FrameRoom]byte
+		msg, ok := s.nextMessage(append(c.msg[:0], room[:]...), c.nextType)
 		if !ok {
 			continue
 		}
 		c.msg = msg
-		if err := c.c.Write(context.Background(), websocket.MessageText, msg); err != nil {
+		// Framed here, not by the library: held, the write goes to
+		// memory, so a frame is the whole cost the library would add.
+		if _, err := c.nc.Write(wsio.TextFrame(msg)); err != nil {
 			return err
 		}
 		s.st.wrote()

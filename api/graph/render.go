@@ -218,8 +218,6 @@ func (c *renderCache) shape(key string) *shape {
 // event renders it while the others wait for that one render.
 type shape struct {
 	slots [shapeSlots]atomic.Pointer[rendered]
-	hits  atomic.Uint64
-	miss  atomic.Uint64
 }
 
 type rendered struct {
@@ -243,9 +241,6 @@ func (s *shape) get(ev *hub.Event, render func() ([]byte, error)) ([]byte, error
 				continue
 			}
 			r = nr
-			s.miss.Add(1)
-		} else {
-			s.hits.Add(1)
 		}
 		r.once.Do(func() { r.b, r.err = render() })
 		return r.b, r.err
