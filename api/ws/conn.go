@@ -147,7 +147,8 @@ func (cn *conn) write(ctx context.Context, items []hub.Item, heartbeat bool) (er
 	}
 	p := framePool.Get().(*[]byte)
 	defer framePool.Put(p)
-	buf := (*p)[:0]
+	var room [wsio.FrameRoom]byte
+	buf := append((*p)[:0], room[:]...)
 	cn.nc.Hold()
 	defer func() {
 		if rerr := cn.nc.Release(); err == nil {
@@ -158,13 +159,13 @@ func (cn *conn) write(ctx context.Context, items []hub.Item, heartbeat bool) (er
 		buf = cn.heartbeatLine(buf, now)
 	}
 	for _, it := range items {
-		if len(buf) >= maxFrame {
+		if len(buf)-wsio.FrameRoom >= maxFrame {
 			if err := cn.writeFrame(buf); err != nil {
 				return err
 			}
-			buf = buf[:0]
+			buf = buf[:wsio.FrameRoom]
 		}
-		if len(buf) > 0 {
+		if len(buf) > wsio.FrameRoom {
 			buf = append(buf, '\n')
 		}
 		buf = it.AppendJSON(buf)
@@ -176,14 +177,14 @@ func (cn *conn) write(ctx context.Context, items []hub.Item, heartbeat bool) (er
 	return err
 }
 
-// writeFrame hands one frame to the library. It is only called between
-// hold and release, so it goes to memory and never waits on the socket: the
-// write timeout applies where the batch is written (wsio.Conn.Release), and
-// no timer is needed per frame.
-func (cn *conn) writeFrame(frame []byte) error {
-	// No context with a Done channel: the library would arm and disarm a
-	// context.AfterFunc for each frame, for a write that cannot wait.
-	return cn.c.Write(context.Background(), websocket.MessageText, frame)
+// writeFrame writes one frame, its message behind wsio.FrameRoom bytes of
+// buf. It is only called between hold and release, so it goes to memory
+// and never waits on the socket: the write timeout applies where the batch
+// is written (wsio.Conn.Release). Framed here, the library would add only
+// its per-message locking and a copy through its buffer.
+func (cn *conn) writeFrame(buf []byte) error {
+	_, err := cn.nc.Write(wsio.TextFrame(buf))
+	return err
 }
 
 func (cn *conn) heartbeatLine(b []byte, now time.Time) []byte {
