@@ -14,6 +14,7 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -39,7 +40,8 @@ var sendPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return 
 // goes after it.
 type Conn struct {
 	net.Conn
-	timeout time.Duration // bounds a write that waits for the client
+	timeout time.Duration   // bounds a write that waits for the client
+	raw     syscall.RawConn // the descriptor under Conn, found once; nil: none
 
 	mu      sync.Mutex
 	holding bool
@@ -61,7 +63,8 @@ type Conn struct {
 // the client at most timeout. It is for a connection hijacked by other
 // means than HijackWriter (the caller owns c and any bytes read before).
 func NewConn(c net.Conn, timeout time.Duration) *Conn {
-	return &Conn{Conn: c, timeout: timeout}
+	raw, _ := rawConn(c)
+	return &Conn{Conn: c, timeout: timeout, raw: raw}
 }
 
 // Read implements io.Reader for the library's reader: the early bytes
@@ -90,7 +93,7 @@ func (c *Conn) AwaitData() {
 	empty := !c.closing && len(c.early) == 0 && (c.br == nil || c.br.Buffered() == 0)
 	c.rmu.Unlock()
 	if empty {
-		rawWaitReadable(c.Conn)
+		rawWaitReadable(c.raw)
 	}
 }
 
@@ -173,7 +176,7 @@ func (c *Conn) writeWithin(b []byte, timeout time.Duration) error {
 // straight to the socket where the platform allows (rawWrite), else
 // within noWait.
 func (c *Conn) writeNow(b []byte) (int, error) {
-	if n, ok, err := rawWrite(c.Conn, b); ok {
+	if n, ok, err := rawWrite(c.raw, b); ok {
 		return n, err
 	}
 	if err := c.Conn.SetWriteDeadline(time.Now().Add(noWait)); err != nil {
@@ -255,3 +258,21 @@ func (w *HijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 
 // Unwrap lets http.ResponseController reach the server's writer.
 func (w *HijackWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// rawConn finds the descriptor under c, looking through wrappers that give
+// the connection they wrap (Unwrap() net.Conn), as the per-IP limiting
+// listener's connections do.
+func rawConn(c net.Conn) (syscall.RawConn, bool) {
+	for c != nil {
+		if sc, ok := c.(syscall.Conn); ok {
+			rc, err := sc.SyscallConn()
+			return rc, err == nil
+		}
+		u, ok := c.(interface{ Unwrap() net.Conn })
+		if !ok {
+			break
+		}
+		c = u.Unwrap()
+	}
+	return nil, false
+}

@@ -2,10 +2,10 @@
 
 package wsio
 
-import "net"
+import "syscall"
 
 // rawWrite is not available here: the caller writes within a deadline.
-func rawWrite(net.Conn, []byte) (int, bool, error) { return 0, false, nil }
+func rawWrite(syscall.RawConn, []byte) (int, bool, error) { return 0, false, nil }
 
 // rawWaitReadable returns at once here: the reader waits in the library.
-func rawWaitReadable(net.Conn) {}
+func rawWaitReadable(syscall.RawConn) {}

@@ -4,17 +4,15 @@ package wsio
 
 import (
 	"errors"
-	"net"
 	"syscall"
 )
 
 // rawWrite writes what the socket's send buffer takes of b with write(2)
 // on the non-blocking descriptor, returning at EAGAIN instead of parking:
-// no deadline timer is set or cleared per batch. ok is false when c has no
-// descriptor to write to (the caller then uses a deadline).
-func rawWrite(c net.Conn, b []byte) (n int, ok bool, err error) {
-	rc, isSys := rawConn(c)
-	if !isSys {
+// no deadline timer is set or cleared per batch. ok is false when there is
+// no descriptor to write to (rc nil: the caller then uses a deadline).
+func rawWrite(rc syscall.RawConn, b []byte) (n int, ok bool, err error) {
+	if rc == nil {
 		return 0, false, nil
 	}
 	var werr error
@@ -55,9 +53,8 @@ func writeSome(fd int, b []byte) (int, error) {
 // can shrink its stack to the minimum. Edge-triggered polling only wakes a
 // waiter for bytes that arrive after it looked, so it looks first (a
 // one-byte MSG_PEEK) and waits only when there is nothing.
-func rawWaitReadable(c net.Conn) {
-	rc, ok := rawConn(c)
-	if !ok {
+func rawWaitReadable(rc syscall.RawConn) {
+	if rc == nil {
 		return
 	}
 	_ = rc.Read(func(fd uintptr) bool {
@@ -69,22 +66,4 @@ func rawWaitReadable(c net.Conn) {
 		// bytes already there.
 		return !errors.Is(err, syscall.EAGAIN)
 	})
-}
-
-// rawConn finds the descriptor under c, looking through wrappers that give
-// the connection they wrap (Unwrap() net.Conn), as the per-IP limiting
-// listener's connections do.
-func rawConn(c net.Conn) (syscall.RawConn, bool) {
-	for c != nil {
-		if sc, ok := c.(syscall.Conn); ok {
-			rc, err := sc.SyscallConn()
-			return rc, err == nil
-		}
-		u, ok := c.(interface{ Unwrap() net.Conn })
-		if !ok {
-			break
-		}
-		c = u.Unwrap()
-	}
-	return nil, false
 }

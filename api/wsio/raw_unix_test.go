@@ -5,6 +5,7 @@ package wsio
 import (
 	"net"
 	"testing"
+	"time"
 )
 
 // wrapped is a connection wrapper like the per-IP listener's.
@@ -35,7 +36,7 @@ func TestRawConnUnwraps(t *testing.T) {
 		if _, ok := rawConn(tt.c); ok != tt.want {
 			t.Errorf("%s: rawConn found a descriptor: %v, want %v", tt.name, ok, tt.want)
 		}
-		n, ok, err := rawWrite(tt.c, []byte("x"))
+		n, ok, err := rawWrite(NewConn(tt.c, time.Second).raw, []byte("x"))
 		if ok != tt.want || (ok && (n != 1 || err != nil)) {
 			t.Errorf("%s: rawWrite = %d, %v, %v", tt.name, n, ok, err)
 		}
