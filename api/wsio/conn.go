@@ -250,7 +250,8 @@ func (w *HijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	// first. (In a reader of ours, the library would move them out of the
 	// buffer, where awaitData could not see them.)
 	pending, _ := brw.Reader.Peek(brw.Reader.Buffered())
-	w.conn = &Conn{Conn: nc, timeout: w.Timeout, early: bytes.Clone(pending)}
+	w.conn = NewConn(nc, w.Timeout)
+	w.conn.early = bytes.Clone(pending)
 	br := bufio.NewReaderSize(w.conn, readBufSize)
 	w.conn.br = br
 	return w.conn, bufio.NewReadWriter(br, bufio.NewWriterSize(w.conn, writeBufSize)), nil

@@ -4,6 +4,8 @@ package wsio
 
 import (
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 )
@@ -40,5 +42,30 @@ func TestRawConnUnwraps(t *testing.T) {
 		if ok != tt.want || (ok && (n != 1 || err != nil)) {
 			t.Errorf("%s: rawWrite = %d, %v, %v", tt.name, n, ok, err)
 		}
+	}
+}
+
+// TestHijackedConnIsRaw checks that a connection HijackWriter hands over
+// writes its batches straight to the descriptor, not through a deadline.
+func TestHijackedConnIsRaw(t *testing.T) {
+	t.Parallel()
+	got := make(chan bool, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		hw := &HijackWriter{ResponseWriter: w, Timeout: time.Second}
+		c, _, err := hw.Hijack()
+		if err != nil {
+			got <- false
+			return
+		}
+		defer c.Close()
+		got <- hw.Conn().raw != nil
+	}))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL)
+	if err == nil {
+		resp.Body.Close()
+	}
+	if !<-got {
+		t.Error("the hijacked connection has no descriptor to write to")
 	}
 }
