@@ -82,11 +82,22 @@ func NewLease(rdb redis.UniversalClient, cfg LeaseConfig) (*Lease, error) {
 // lease is released at once so another instance takes over without
 // waiting for the TTL. A lead that fails is retried after Retry.
 func (l *Lease) Run(ctx context.Context, lead func(ctx context.Context) error) error {
+	failing := false // the last attempt failed: later failures log at debug
 	for {
 		value, err := l.acquire(ctx)
-		if err == nil && value != "" {
+		switch {
+		case err == nil && value != "":
+			failing = false
 			l.hold(ctx, value, lead)
-		} else if err != nil && ctx.Err() == nil {
+		case err == nil:
+			failing = false
+		case ctx.Err() != nil:
+		case !failing:
+			// An instance that cannot reach the lease cannot take over
+			// from a leader that left: worth a line, once per outage.
+			failing = true
+			l.log.Warn("lease acquire failed; retrying", "err", err, "retry", l.cfg.Retry)
+		default:
 			l.log.Debug("lease acquire failed", "err", err)
 		}
 		select {
