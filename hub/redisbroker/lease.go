@@ -169,9 +169,13 @@ func (l *Lease) renew(ctx context.Context, value string) bool {
 func (l *Lease) release(value string) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	if err := releaseScript.Run(ctx, l.rdb, []string{l.key}, value).Err(); err != nil {
+	n, err := releaseScript.Run(ctx, l.rdb, []string{l.key}, value).Int()
+	switch {
+	case err != nil:
 		l.log.Warn("lease release failed", "err", err)
-		return
+	case n == 0:
+		l.log.Info("lease not released: no longer held", "value", value)
+	default:
+		l.log.Info("lease released")
 	}
-	l.log.Info("lease released")
 }
