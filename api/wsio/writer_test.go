@@ -20,6 +20,19 @@ func (c *countConn) Service() {
 	c.served <- struct{}{}
 }
 
+// gateConn's service holds its worker until release is closed.
+type gateConn struct {
+	w                Writer
+	started, release chan struct{}
+}
+
+func (g *gateConn) Service() {
+	g.w.Serving()
+	defer g.w.Served()
+	close(g.started)
+	<-g.release
+}
+
 // A Writer queues nothing before Start, queues a connection once however
 // often it is kicked before its service, queues it again after, and drops
 // kicks once ended; Wait waits for what it spawned.
@@ -36,9 +49,21 @@ func TestWriter(t *testing.T) {
 		t.Fatal("a kick before Start was served")
 	case <-time.After(20 * time.Millisecond):
 	}
+	// The one worker is held by another connection while c is kicked
+	// twice, so both kicks find c queued, whatever the machine's timing.
+	g := &gateConn{started: make(chan struct{}), release: make(chan struct{})}
+	g.w.Start(func() *Scheduler { return s })
+	g.w.Kick(g)
+	<-g.started
 	c.w.Kick(c)
 	c.w.Kick(c) // queued already: one service
+	close(g.release)
 	<-c.served
+	select {
+	case <-c.served:
+		t.Fatal("two kicks before the service were served twice")
+	case <-time.After(20 * time.Millisecond):
+	}
 	c.w.Kick(c) // after the service: queued again
 	<-c.served
 	if n := c.services.Load(); n != 2 {
