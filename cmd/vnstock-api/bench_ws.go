@@ -47,14 +47,6 @@ func (r *runner) runSocket(ctx context.Context, url string, st *clientStats, con
 	}
 }
 
-// dialError attaches the HTTP status of a refused upgrade to err.
-func dialError(err error, resp *http.Response) error {
-	if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
-		return &httpStatusError{code: resp.StatusCode}
-	}
-	return err
-}
-
 // httpStatusError is a handshake or SSE request answered with a non-success
 // status.
 type httpStatusError struct{ code int }
