@@ -17,6 +17,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/vnstock-api/vnstock-api/api/live"
 	"github.com/vnstock-api/vnstock-api/market"
 )
 
@@ -106,7 +107,7 @@ func serveReference(ctx context.Context, ln net.Listener, cfg refConfig, log *sl
 			err = serr
 		}
 	}
-	s.wait(sctx) // the streams Shutdown does not track
+	_ = live.Wait(sctx, &s.handlers) // the streams Shutdown does not track
 	log.Info("stopped", "published", s.seq.Load(), "dropped", s.dropped.Load())
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
@@ -202,16 +203,6 @@ func (s *refServer) serveSSE(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-	}
-}
-
-// wait waits for the handlers to return, or ctx.
-func (s *refServer) wait(ctx context.Context) {
-	done := make(chan struct{})
-	go func() { s.handlers.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-ctx.Done():
 	}
 }
 
