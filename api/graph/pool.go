@@ -161,8 +161,7 @@ func (c *wsConn) sendPending() (err error) {
 		return err
 	}
 	for _, s := range c.subs {
-		var room [wsio.FrameRoom]byte
-		msg, ok := s.nextMessage(append(c.msg[:0], room[:]...), c.nextType)
+		msg, ok := s.nextMessage(wsio.FrameStart(c.msg), c.nextType)
 		if !ok {
 			continue
 		}

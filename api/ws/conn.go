@@ -147,8 +147,7 @@ func (cn *conn) write(ctx context.Context, items []hub.Item, heartbeat bool) (er
 	}
 	p := framePool.Get().(*[]byte)
 	defer framePool.Put(p)
-	var room [wsio.FrameRoom]byte
-	buf := append((*p)[:0], room[:]...)
+	buf := wsio.FrameStart(*p)
 	cn.nc.Hold()
 	defer func() {
 		if rerr := cn.nc.Release(); err == nil {

@@ -6,6 +6,13 @@ import "encoding/binary"
 // can put the frame header there: the longest header of an unmasked frame.
 const FrameRoom = 10
 
+// FrameStart empties b and leaves FrameRoom bytes of room at its start:
+// append a message to it, then hand it to TextFrame.
+func FrameStart(b []byte) []byte {
+	var room [FrameRoom]byte
+	return append(b[:0], room[:]...)
+}
+
 // TextFrame turns b, FrameRoom bytes of room followed by a message, into
 // one unmasked, final text frame (RFC 6455, section 5.2) without copying
 // the message, and returns the frame: the tail of b.

@@ -14,7 +14,7 @@ func TestTextFrame(t *testing.T) {
 	t.Parallel()
 	for _, n := range []int{0, 1, 125, 126, 127, 0xffff, 0x10000, 300_000} {
 		msg := bytes.Repeat([]byte{'m'}, n)
-		frame := TextFrame(append(make([]byte, FrameRoom), msg...))
+		frame := TextFrame(append(FrameStart([]byte("old contents")), msg...))
 		r := bytes.NewReader(frame)
 		h, err := ws.ReadHeader(r)
 		if err != nil {
