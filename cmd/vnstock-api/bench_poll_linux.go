@@ -28,8 +28,7 @@ import (
 // first client and stop with close.
 type pollSet struct {
 	once    sync.Once
-	pollers []*poller
-	err     error // why there are no pollers: clients read on their own
+	pollers []*poller // none: clients read on their own goroutines
 	next    atomic.Uint64
 }
 
@@ -60,18 +59,16 @@ func (s *pollSet) readWS(ctx context.Context, c *benchWS) error {
 	}
 }
 
+// start starts the pollers, or none if one cannot be made.
 func (s *pollSet) start() {
 	for range 2 * runtime.GOMAXPROCS(0) {
 		p, err := newPoller()
 		if err != nil {
-			s.err = err
-			break
+			s.close()
+			return
 		}
 		s.pollers = append(s.pollers, p)
 		go p.run()
-	}
-	if s.err != nil {
-		s.close()
 	}
 }
 
