@@ -85,14 +85,6 @@ func Detach(ctx context.Context) (end func()) {
 	return c.end
 }
 
-// WithCounter returns ctx with c (nil for none) as its stream counter on
-// top, so that CounterFromContext stops at the first layer of a long,
-// deeply layered context (a GraphQL subscription's) instead of walking it
-// for every batch.
-func WithCounter(ctx context.Context, c *StreamCounter) context.Context {
-	return context.WithValue(ctx, counterKey{}, c)
-}
-
 // CounterFromContext returns the stream's counter, or nil.
 func CounterFromContext(ctx context.Context) *StreamCounter {
 	c, _ := ctx.Value(counterKey{}).(*StreamCounter)

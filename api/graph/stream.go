@@ -20,9 +20,8 @@ import (
 // subscription takes what is pending at most once per FlushInterval.
 type stream struct {
 	sub     *hub.Subscriber
-	rest    func() time.Duration              // least time between two batches (Handler.rest)
-	onWrite func(context.Context, []hub.Item) // live.Config.OnWrite (metrics, usage), may be nil
-	hookCtx context.Context                   // the subscription's, with its usage counter on top: onWrite looks it up per batch
+	rest    func() time.Duration // least time between two batches (Handler.rest)
+	onWrite func([]hub.Item)     // live.Config.OnWrite's hook for the subscription (metrics, usage), may be nil
 	last    time.Time
 	timer   *time.Timer
 	items   []hub.Item
@@ -76,7 +75,7 @@ func (h *Handler) openStream(ctx context.Context, field string, topics []string,
 			return nil, topicError(field, err)
 		}
 	}
-	st := &stream{sub: h.cfg.Hub.NewSubscriber(), rest: h.rest, onWrite: h.cfg.Stream.OnWrite, turns: h.turns}
+	st := &stream{sub: h.cfg.Hub.NewSubscriber(), rest: h.rest, turns: h.turns}
 	if h.cfg.Limits != nil {
 		if n, _ := h.cfg.Limits(ctx); n > 0 {
 			st.sub.SetMaxTopics(n)
@@ -85,7 +84,7 @@ func (h *Handler) openStream(ctx context.Context, field string, topics []string,
 	if notify != nil {
 		st.sub.SetNotify(notify)
 	}
-	st.hookCtx = auth.WithCounter(ctx, auth.CounterFromContext(ctx))
+	st.onWrite = h.cfg.Stream.Hook(ctx)
 	h.countStream(ctx, st)
 	st.sub.Subscribe(ctx, hub.SubscribeRequest{Topics: topics})
 	// After Subscribe: Close must not run while Subscribe does. (gqlgen
@@ -192,7 +191,7 @@ func (s *stream) events(items []hub.Item) ([]*hub.Event, error) {
 // wrote reports the batch next returned last as handed to the client.
 func (s *stream) wrote() {
 	if s.onWrite != nil {
-		s.onWrite(s.hookCtx, s.items)
+		s.onWrite(s.items)
 	}
 	if !s.usage {
 		return

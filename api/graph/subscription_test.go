@@ -192,12 +192,15 @@ func TestOnWrite(t *testing.T) {
 			c.Authenticate = func(ctx context.Context, key string) (context.Context, error) {
 				return context.WithValue(ctx, keyCtx{}, key), nil
 			}
-			c.Stream.OnWrite = func(ctx context.Context, items []hub.Item) {
-				mu.Lock()
-				defer mu.Unlock()
-				for _, it := range items {
-					if it.Event != nil {
-						seen = append(seen, fmt.Sprintf("%v %s %d", ctx.Value(keyCtx{}), it.Event.Topic, it.Event.Seq))
+			c.Stream.OnWrite = func(ctx context.Context) func([]hub.Item) {
+				key := ctx.Value(keyCtx{})
+				return func(items []hub.Item) {
+					mu.Lock()
+					defer mu.Unlock()
+					for _, it := range items {
+						if it.Event != nil {
+							seen = append(seen, fmt.Sprintf("%v %s %d", key, it.Event.Topic, it.Event.Seq))
+						}
 					}
 				}
 			}

@@ -33,7 +33,7 @@ func (b *Beat) Stop() { b.timer.Stop() }
 // Send writes one batch of what sub has pending (Flush), or, when nothing
 // was and a heartbeat is due, the heartbeat (write with heartbeat=true);
 // after either the next heartbeat is an interval away.
-func (b *Beat) Send(ctx context.Context, sub *hub.Subscriber, write WriteFunc, onWrite func(context.Context, []hub.Item)) error {
+func (b *Beat) Send(ctx context.Context, sub *hub.Subscriber, write WriteFunc, onWrite func([]hub.Item)) error {
 	hb := b.due.Swap(false)
 	wrote := false
 	err := Flush(ctx, sub, func(items []hub.Item, _ bool) error {

@@ -22,10 +22,19 @@ type Config struct {
 	// FlushInterval is the least time between two batches: events that arrive
 	// meanwhile join the next frame (batching). Zero writes at once.
 	FlushInterval time.Duration
-	// OnWrite, when set, is called after each successful batch write with the
-	// stream's ctx and the items written (metrics, usage). It must be quick
-	// and must not keep items.
-	OnWrite func(ctx context.Context, items []hub.Item)
+	// OnWrite, when set, is called once per stream with its ctx and returns
+	// the hook called after each of its successful batch writes with the
+	// items written (metrics, usage): what the hook needs from ctx is looked
+	// up once, not per batch. The hook must be quick and must not keep items.
+	OnWrite func(ctx context.Context) func(items []hub.Item)
+}
+
+// Hook returns the stream's OnWrite hook for ctx, or nil when there is none.
+func (c Config) Hook(ctx context.Context) func(items []hub.Item) {
+	if c.OnWrite == nil {
+		return nil
+	}
+	return c.OnWrite(ctx)
 }
 
 // WithDefaults fills the zero fields with the protocol's defaults.
@@ -50,6 +59,7 @@ var itemPool = sync.Pool{New: func() any { s := make([]hub.Item, 0, 64); return 
 // runs on the caller's goroutine and holds no buffer while idle.
 func Pump(ctx context.Context, sub *hub.Subscriber, cfg Config, write WriteFunc) error {
 	cfg = cfg.WithDefaults()
+	hook := cfg.Hook(ctx)
 	timer := time.NewTimer(cfg.Heartbeat)
 	defer timer.Stop()
 	for {
@@ -64,7 +74,7 @@ func Pump(ctx context.Context, sub *hub.Subscriber, cfg Config, write WriteFunc)
 			continue
 		case <-sub.Ready():
 		}
-		if err := Flush(ctx, sub, write, cfg.OnWrite); err != nil {
+		if err := Flush(ctx, sub, write, hook); err != nil {
 			return err
 		}
 		if cfg.FlushInterval > 0 {
@@ -83,7 +93,7 @@ func Pump(ctx context.Context, sub *hub.Subscriber, cfg Config, write WriteFunc)
 // Flush drains what sub has pending and hands it to write as one batch
 // (nothing is written when the queue is empty), then to onWrite. It returns
 // the subscriber's terminal error, write's error, or ctx's.
-func Flush(ctx context.Context, sub *hub.Subscriber, write WriteFunc, onWrite func(context.Context, []hub.Item)) error {
+func Flush(ctx context.Context, sub *hub.Subscriber, write WriteFunc, onWrite func([]hub.Item)) error {
 	p := itemPool.Get().(*[]hub.Item)
 	defer func() {
 		clear(*p)
@@ -102,7 +112,7 @@ func Flush(ctx context.Context, sub *hub.Subscriber, write WriteFunc, onWrite fu
 		return err
 	}
 	if onWrite != nil {
-		onWrite(ctx, items)
+		onWrite(items)
 	}
 	return nil
 }

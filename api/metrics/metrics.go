@@ -6,7 +6,6 @@
 package metrics
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -102,13 +101,14 @@ func (m *Metrics) HTTP(next http.Handler) http.Handler {
 	})
 }
 
-// OnWrite returns a live.Config.OnWrite hook for transport.
-func (m *Metrics) OnWrite(transport string) func(context.Context, []hub.Item) {
+// OnWrite returns the hook every stream of transport calls after a batch
+// write (within its live.Config.OnWrite).
+func (m *Metrics) OnWrite(transport string) func([]hub.Item) {
 	lat := m.deliver.WithLabelValues(transport)
 	ev := m.delivered.WithLabelValues(transport, "event")
 	snap := m.delivered.WithLabelValues(transport, "snapshot")
 	ctl := m.delivered.WithLabelValues(transport, "control")
-	return func(_ context.Context, items []hub.Item) {
+	return func(items []hub.Item) {
 		var oldest int64
 		var nev, nsnap, nctl int
 		for _, it := range items {
@@ -124,9 +124,16 @@ func (m *Metrics) OnWrite(transport string) func(context.Context, []hub.Item) {
 				nctl++
 			}
 		}
-		ev.Add(float64(nev))
-		snap.Add(float64(nsnap))
-		ctl.Add(float64(nctl))
+		// Counters shared by every stream: only the ones that move are touched.
+		if nev > 0 {
+			ev.Add(float64(nev))
+		}
+		if nsnap > 0 {
+			snap.Add(float64(nsnap))
+		}
+		if nctl > 0 {
+			ctl.Add(float64(nctl))
+		}
 		if oldest > 0 {
 			lat.Observe(max(0, float64(time.Now().UnixMilli()-oldest)/1e3))
 		}

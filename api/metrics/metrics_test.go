@@ -1,7 +1,6 @@
 package metrics
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -39,7 +38,7 @@ func TestFamilies(t *testing.T) {
 	m.ObserveCache("hit")
 	m.ObservePublish(time.Millisecond, nil)
 	ev := hub.NewEvent("quote:VNM", 1, time.Now().Add(-20*time.Millisecond).UnixMilli(), []byte(`{}`))
-	m.OnWrite("ws")(context.Background(), []hub.Item{{Kind: hub.ItemEvent, Event: ev}})
+	m.OnWrite("ws")([]hub.Item{{Kind: hub.ItemEvent, Event: ev}})
 	out := scrape(t, m)
 	for _, want := range []string{
 		`vnstock_http_request_duration_seconds_count{method="GET",route="/v1/market/{asset}/{symbol}/ohlcv",status="429"} 1`,

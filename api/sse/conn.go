@@ -34,6 +34,9 @@ type conn struct {
 	// broken is set when a write failed or timed out, possibly within a
 	// chunk: nothing more is written, the connection is only closed.
 	broken atomic.Bool
+
+	send    live.WriteFunc   // cn.write, bound once in run
+	onWrite func([]hub.Item) // the Stream's OnWrite hook for ctx, or nil
 }
 
 var errClientGone = errors.New("client closed the stream")
@@ -79,6 +82,8 @@ func appendChunkHead(b []byte, n int) []byte {
 func (cn *conn) run(parent context.Context, req hub.SubscribeRequest) {
 	ctx, cancel := context.WithCancelCause(parent)
 	cn.ctx = ctx
+	cn.send = cn.write
+	cn.onWrite = cn.h.cfg.Stream.Hook(ctx)
 	cn.cancel = func(err error) {
 		cancel(err)
 		cn.kick()
@@ -138,7 +143,7 @@ func (cn *conn) Unstall() {
 // Send writes one batch of what is pending, or a heartbeat when one is due
 // and nothing else is.
 func (cn *conn) Send() error {
-	return cn.beat.Send(cn.ctx, cn.sub, cn.write, cn.h.cfg.Stream.OnWrite)
+	return cn.beat.Send(cn.ctx, cn.sub, cn.send, cn.onWrite)
 }
 
 // write sends one batch as one chunk, in one system call that does not

@@ -46,11 +46,18 @@ type conn struct {
 
 	beat      live.Beat // a heartbeat after Heartbeat without a write
 	closeOnce sync.Once
+
+	// Bound once in run, so that a batch neither looks up the context's
+	// values nor builds a closure.
+	send    live.WriteFunc   // write on the connection's context
+	onWrite func([]hub.Item) // the Stream's OnWrite hook for it, or nil
 }
 
 func (cn *conn) run(parent context.Context) {
 	ctx, cancel := context.WithCancelCause(parent)
 	cn.ctx = ctx
+	cn.send = func(items []hub.Item, hb bool) error { return cn.write(ctx, items, hb) }
+	cn.onWrite = cn.h.cfg.Stream.Hook(ctx)
 	cn.cancel = func(err error) { // the writer ends the connection
 		cancel(err)
 		cn.kick()
@@ -96,9 +103,7 @@ func (cn *conn) Finish()          { cn.finish(cn.ctx, context.Cause(cn.ctx)) }
 // Send writes one batch of what is pending, or a heartbeat when one is due
 // and nothing else is.
 func (cn *conn) Send() error {
-	return cn.beat.Send(cn.ctx, cn.sub, func(items []hub.Item, hb bool) error {
-		return cn.write(cn.ctx, items, hb)
-	}, cn.h.cfg.Stream.OnWrite)
+	return cn.beat.Send(cn.ctx, cn.sub, cn.send, cn.onWrite)
 }
 
 // Unstall writes the rest of a stalled batch within the write timeout, then

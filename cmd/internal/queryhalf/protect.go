@@ -46,13 +46,18 @@ func NewProtection(authMode string, st storage.Store, limiter auth.Limiter, log 
 	return p, nil
 }
 
-// OnWrite is the live.Config.OnWrite hook of a transport: latency metrics
-// and the events count of the stream's usage.
-func (p *Protection) OnWrite(transport string) func(context.Context, []hub.Item) {
+// OnWrite is the live.Config.OnWrite of a transport: per stream, a hook
+// for the latency metrics and the events count of the stream's usage (its
+// counter, looked up in ctx once).
+func (p *Protection) OnWrite(transport string) func(context.Context) func([]hub.Item) {
 	observe := p.Metrics.OnWrite(transport)
-	return func(ctx context.Context, items []hub.Item) {
-		observe(ctx, items)
-		if c := auth.CounterFromContext(ctx); c != nil {
+	return func(ctx context.Context) func([]hub.Item) {
+		c := auth.CounterFromContext(ctx)
+		if c == nil {
+			return observe
+		}
+		return func(items []hub.Item) {
+			observe(items)
 			var n, bytes int64
 			for _, it := range items {
 				if it.Kind == hub.ItemEvent {
