@@ -11,14 +11,18 @@ import (
 // on the non-blocking descriptor, returning at EAGAIN instead of parking:
 // no deadline timer is set or cleared per batch. ok is false when there is
 // no descriptor to write to (rc nil: the caller then uses a deadline).
+//
+// It goes through Control, which only holds the descriptor open, rather
+// than Write, which also takes the descriptor's write lock and re-arms its
+// poller for a wait that never comes (~4% of the server at 10,000
+// clients): the caller serialises its writes itself (Conn.mu).
 func rawWrite(rc syscall.RawConn, b []byte) (n int, ok bool, err error) {
 	if rc == nil {
 		return 0, false, nil
 	}
 	var werr error
-	err = rc.Write(func(fd uintptr) bool {
+	err = rc.Control(func(fd uintptr) {
 		n, werr = writeSome(int(fd), b)
-		return true
 	})
 	if err == nil {
 		err = werr

@@ -69,3 +69,22 @@ func TestHijackedConnIsRaw(t *testing.T) {
 		t.Error("the hijacked connection has no descriptor to write to")
 	}
 }
+
+// rawWrite takes what a full socket accepts and stops without error
+// (the rest stalls); on a closed connection it fails rather than write to
+// a descriptor number the process may have reused.
+func TestRawWriteFullAndClosed(t *testing.T) {
+	t.Parallel()
+	server, client := tcpPair(t) // the server's send buffer is small; client never reads
+	defer client.Close()
+	rc := NewConn(server, time.Second).raw
+	big := make([]byte, 16<<20)
+	n, ok, err := rawWrite(rc, big)
+	if !ok || err != nil || n <= 0 || n >= len(big) {
+		t.Fatalf("rawWrite on a full socket = %d, %v, %v; want part of %d, no error", n, ok, err, len(big))
+	}
+	server.Close()
+	if n, _, err := rawWrite(rc, []byte("x")); err == nil || n != 0 {
+		t.Fatalf("rawWrite after Close = %d, %v; want an error", n, err)
+	}
+}
