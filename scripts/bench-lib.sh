@@ -5,11 +5,13 @@
 # mode with a benchmark API key, and result rows.
 #
 # Needs: bash, curl, jq. Set BIN to the vnstock-api binary (default
-# bin/vnstock-api, built by `make build`).
+# bin/vnstock-api, built by `make build`); SERVER_BIN, when set, is the
+# binary the servers run (to compare two servers under the same load tool).
 
 set -euo pipefail
 
 BIN=${BIN:-bin/vnstock-api}
+SERVER_BIN=${SERVER_BIN:-$BIN}
 BENCH_TMP=$(mktemp -d -t vnstock-bench.XXXXXX)
 BENCH_PIDS=()
 BENCH_PIDFILE=$BENCH_TMP/pids # "pid starttime" of every process started, steps' included
@@ -122,7 +124,7 @@ SERVER_PID=
 start_server() {
 	local name=$1 port=$2 dir=$3
 	shift 3
-	"$BIN" serve --addr "127.0.0.1:$port" --data-dir "$dir" --auth keys \
+	"$SERVER_BIN" serve --addr "127.0.0.1:$port" --data-dir "$dir" --auth keys \
 		--log-level warn "$@" >>"$BENCH_TMP/$name.log" 2>&1 &
 	SERVER_PID=$!
 	track "$SERVER_PID"

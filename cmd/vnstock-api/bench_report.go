@@ -42,8 +42,14 @@ type benchReport struct {
 	Errors         map[string]int `json:"errors"`
 	ServerRSS      int64          `json:"server_rss_bytes,omitempty"`
 	ServerRSSConn  float64        `json:"server_rss_per_conn_bytes,omitempty"`
-	Interrupted    bool           `json:"interrupted,omitempty"`
-	Reconnect      *stormReport   `json:"reconnect,omitempty"`
+	// CPU over the window, in cores: the server's (with --server-pid) and
+	// the load tool's own, which shares the machine; and the server's CPU
+	// per delivered event.
+	ServerCPU      float64      `json:"server_cpu_cores,omitempty"`
+	ServerCPUEvent float64      `json:"server_cpu_us_per_event,omitempty"`
+	ClientCPU      float64      `json:"client_cpu_cores,omitempty"`
+	Interrupted    bool         `json:"interrupted,omitempty"`
+	Reconnect      *stormReport `json:"reconnect,omitempty"`
 }
 
 // latencyMs summarises a histogram in milliseconds.
@@ -111,6 +117,13 @@ func (r *runner) report(stats []*clientStats, m measurement) *benchReport {
 	} else if m.rss > 0 {
 		rep.ServerRSS = m.rss
 		rep.ServerRSSConn = float64(m.rss) / float64(max(1, m.open))
+	}
+	if m.cpuErr != nil {
+		rep.Errors["server cpu: "+m.cpuErr.Error()]++
+	}
+	rep.ServerCPU, rep.ClientCPU = m.cpu.server, m.cpu.self
+	if rep.Events > 0 && m.cpu.server > 0 {
+		rep.ServerCPUEvent = m.cpu.server * m.window.Seconds() * 1e6 / float64(rep.Events)
 	}
 	rep.Reconnect = r.stormReport(stats, m)
 	return rep
@@ -210,6 +223,11 @@ func (rep *benchReport) writeText(w io.Writer) error {
 		row("latency ms", "p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  mean %.2f (publish ts → receive, ts has 1 ms resolution)",
 			l.P50, l.P90, l.P99, l.Max, l.Mean)
 		row("bytes", "%.1f MB/s received, %.0f B/event", rep.BytesPerSec/1e6, rep.BytesPerEvent)
+	}
+	if rep.ServerCPU > 0 {
+		row("cpu", "server %.2f cores (%.2f µs/event), load tool %.2f cores", rep.ServerCPU, rep.ServerCPUEvent, rep.ClientCPU)
+	} else if rep.ClientCPU > 0 {
+		row("cpu", "load tool %.2f cores", rep.ClientCPU)
 	}
 	if rep.ServerRSS > 0 {
 		row("server rss", "%.1f MiB, %.1f KiB per open connection",

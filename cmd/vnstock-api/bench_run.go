@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -111,10 +112,13 @@ func (r *runner) measure(ctx context.Context, stats []*clientStats, m *measureme
 	sleepCtx(ctx, r.cfg.warmup)
 	if ctx.Err() == nil {
 		r.phase.Store(phaseMeasure)
+		cpu0, err0 := sampleCPU(r.cfg.serverPID)
 		m.bytes0, m.start = sumBytes(stats), time.Now()
 		sleepCtx(ctx, r.cfg.duration)
 		r.phase.Store(phaseDone)
 		m.window, m.bytes1 = time.Since(m.start), sumBytes(stats)
+		cpu1, err1 := sampleCPU(r.cfg.serverPID)
+		m.cpu, m.cpuErr = cpuBetween(cpu0, cpu1, m.window), errors.Join(err0, err1)
 	}
 }
 
@@ -142,6 +146,8 @@ type measurement struct {
 	open                    int
 	rss                     int64
 	rssErr                  error
+	cpu                     cpuUse // over the window
+	cpuErr                  error
 	interrupted             bool
 	target                  int64 // reconnect runs: clients connected when the wait began
 	timedOut                bool  // reconnect runs: --duration passed before all resumed
