@@ -17,15 +17,19 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// pollSet reads the WebSocket clients of a run with a few epoll loops, two
-// per CPU, instead of a goroutine per client. A delivered frame then costs
-// the load tool one read system call among many connections' events, not a
-// goroutine wake-up plus a read and a read that finds nothing. Two loops per
-// CPU, not one: when other processes share the machine (two servers and
-// Redis in the scale-out run), a loop that loses its CPU delays every
-// connection it holds, and smaller shares spread that (p99 of that run
-// 203–215 ms with four loops, 266–340 ms with two). Pollers start with the
-// first client and stop with close.
+// pollSet reads the WebSocket clients of a run with a few epoll loops,
+// four per CPU, instead of a goroutine per client. A delivered frame then
+// costs the load tool one read system call among many connections' events,
+// not a goroutine wake-up plus a read and a read that finds nothing.
+//
+// Several loops per CPU, each on a P of its own (benchProcs), not one: the
+// load tool shares the machine with the servers it measures (two servers and
+// Redis in the scale-out run), and a loop that waits for a CPU delays every
+// connection it holds; more, smaller loops spread that wait. Loops queued on
+// fewer Ps would wait for the Go scheduler's 10 ms preemption as well.
+// One-tool scale-out run, p99: 266–340 ms with one loop per CPU on one P per
+// CPU; 107.5 / 119.8 ms with two per CPU, 87.0 / 93.2 ms with four, each on a
+// P of its own. Pollers start with the first client and stop with close.
 type pollSet struct {
 	once    sync.Once
 	pollers []*poller // none: clients read on their own goroutines
@@ -61,7 +65,7 @@ func (s *pollSet) readWS(ctx context.Context, c *benchWS) error {
 
 // start starts the pollers, or none if one cannot be made.
 func (s *pollSet) start() {
-	for range 2 * runtime.GOMAXPROCS(0) {
+	for range pollLoops() {
 		p, err := newPoller()
 		if err != nil {
 			s.close()
@@ -71,6 +75,12 @@ func (s *pollSet) start() {
 		go p.run()
 	}
 }
+
+// pollLoops is the number of epoll loops of a run.
+func pollLoops() int { return 4 * runtime.NumCPU() }
+
+// benchProcs is the GOMAXPROCS the load tool wants: a P for every poll loop.
+func benchProcs() int { return pollLoops() }
 
 // close stops the pollers; their clients must have ended.
 func (s *pollSet) close() {

@@ -10,5 +10,8 @@ type pollSet struct{}
 
 func (*pollSet) close() {}
 
+// benchProcs is the GOMAXPROCS the load tool wants: Go's default here.
+func benchProcs() int { return 0 }
+
 // readWS reads c until the connection ends (its error) or ctx does (nil).
 func (*pollSet) readWS(ctx context.Context, c *benchWS) error { return readLoop(ctx, c) }
