@@ -34,10 +34,13 @@ type pollSet struct {
 	once    sync.Once
 	pollers []*poller // none: clients read on their own goroutines
 	next    atomic.Uint64
+	lat     histogram // the latencies stopped pollers recorded
 }
 
-// readWS reads c until the connection ends (its error) or ctx does (nil).
-func (s *pollSet) readWS(ctx context.Context, c *benchWS) error {
+// readWS reads c, whose stats are st, until the connection ends (its
+// error) or ctx does (nil). While a poller reads c, st records its
+// latencies in the poller's histogram.
+func (s *pollSet) readWS(ctx context.Context, c *benchWS, st *clientStats) error {
 	s.once.Do(s.start)
 	if len(s.pollers) == 0 {
 		return readLoop(ctx, c)
@@ -51,6 +54,12 @@ func (s *pollSet) readWS(ctx context.Context, c *benchWS) error {
 	}
 	p := s.pollers[(s.next.Add(1)-1)%uint64(len(s.pollers))]
 	pc := &polled{c: c, fd: fd, done: make(chan error, 1)}
+	if st.hist != nil {
+		// Set before add and put back after the poller let go of pc
+		// (done, or remove): p.mu and pc.mu order it with the poller's reads.
+		st.hist = &p.hist
+		defer func() { st.hist = st.own }()
+	}
 	if err := p.add(pc); err != nil {
 		return err
 	}
@@ -86,9 +95,13 @@ func benchProcs() int { return pollLoops() }
 func (s *pollSet) close() {
 	for _, p := range s.pollers {
 		p.stop()
+		s.lat.merge(&p.hist)
 	}
 	s.pollers = nil
 }
+
+// latencies is what the pollers recorded; call it after close.
+func (s *pollSet) latencies() *histogram { return &s.lat }
 
 // takeFD moves c's connection out of Go's network poller: its descriptor
 // is duplicated and the net.Conn closed, so that a frame wakes nothing but
@@ -163,9 +176,10 @@ type polled struct {
 type poller struct {
 	epfd, wake int
 	mu         sync.Mutex
-	conns      map[int32]*polled
-	lastID     int32
+	conns      []*polled // by id; conns[0], the eventfd's, stays nil
+	free       []int32   // ids of conns that left, for reuse
 	exited     chan struct{}
+	hist       histogram // latencies of the clients it reads; only run's goroutine records
 }
 
 func newPoller() (*poller, error) {
@@ -184,24 +198,21 @@ func newPoller() (*poller, error) {
 		_ = unix.Close(epfd)
 		return nil, fmt.Errorf("poller wake-up: %w", err)
 	}
-	return &poller{epfd: epfd, wake: wake, conns: map[int32]*polled{}, exited: make(chan struct{})}, nil
+	return &poller{epfd: epfd, wake: wake, conns: make([]*polled, 1, 64), exited: make(chan struct{})}, nil
 }
 
 func (p *poller) add(pc *polled) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for {
-		p.lastID++
-		if p.lastID <= 0 {
-			p.lastID = 1
-		}
-		if p.conns[p.lastID] == nil {
-			break
-		}
+	if n := len(p.free); n > 0 {
+		pc.id, p.free = p.free[n-1], p.free[:n-1]
+	} else {
+		pc.id = int32(len(p.conns))
+		p.conns = append(p.conns, nil)
 	}
-	pc.id = p.lastID
 	ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLRDHUP, Fd: pc.id}
 	if err := unix.EpollCtl(p.epfd, unix.EPOLL_CTL_ADD, pc.fd, &ev); err != nil {
+		p.free = append(p.free, pc.id)
 		return fmt.Errorf("epoll_ctl add: %w", err)
 	}
 	p.conns[pc.id] = pc
@@ -224,7 +235,8 @@ func (p *poller) leave(pc *polled) {
 	pc.gone = true
 	_ = unix.EpollCtl(p.epfd, unix.EPOLL_CTL_DEL, pc.fd, nil)
 	p.mu.Lock()
-	delete(p.conns, pc.id)
+	p.conns[pc.id] = nil
+	p.free = append(p.free, pc.id)
 	p.mu.Unlock()
 }
 
@@ -260,7 +272,10 @@ func (p *poller) run() {
 				return
 			}
 			p.mu.Lock()
-			pc := p.conns[ev.Fd]
+			var pc *polled
+			if int(ev.Fd) < len(p.conns) {
+				pc = p.conns[ev.Fd]
+			}
 			p.mu.Unlock()
 			if pc != nil {
 				p.read(pc, buf)
@@ -299,6 +314,9 @@ func (p *poller) failAll(err error) {
 	p.mu.Lock()
 	all := make([]*polled, 0, len(p.conns))
 	for _, pc := range p.conns {
+		if pc == nil {
+			continue
+		}
 		all = append(all, pc)
 	}
 	p.mu.Unlock()

@@ -14,4 +14,9 @@ func (*pollSet) close() {}
 func benchProcs() int { return 0 }
 
 // readWS reads c until the connection ends (its error) or ctx does (nil).
-func (*pollSet) readWS(ctx context.Context, c *benchWS) error { return readLoop(ctx, c) }
+func (*pollSet) readWS(ctx context.Context, c *benchWS, _ *clientStats) error {
+	return readLoop(ctx, c)
+}
+
+// latencies is what the loops recorded: none here.
+func (*pollSet) latencies() *histogram { return nil }

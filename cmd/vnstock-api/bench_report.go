@@ -95,7 +95,7 @@ func (r *runner) report(stats []*clientStats, m measurement) *benchReport {
 		rep.Events += st.events
 		rep.EventsTotal += st.eventsAll
 		rep.Snapshots += st.snapshots
-		lat.merge(st.hist)
+		lat.merge(st.own)
 		if st.malformed > 0 {
 			rep.Errors["malformed message"] += int(st.malformed)
 		}
@@ -103,6 +103,7 @@ func (r *runner) report(stats []*clientStats, m measurement) *benchReport {
 			rep.Errors["server error: "+code] += n
 		}
 	}
+	lat.merge(r.polls.latencies())
 	rep.Failed += r.cfg.clients - len(stats) // never started: interrupted while connecting
 	rep.HandshakeMs, rep.LatencyMs = summarize(&hs), summarize(&lat)
 	if w := m.window.Seconds(); w > 0 {

@@ -127,7 +127,7 @@ func (r *runner) runResuming(ctx context.Context, url string, st *clientStats, c
 		}
 		attempt = 0
 		st.alive.Store(true)
-		err = r.polls.readWS(ctx, c)
+		err = r.polls.readWS(ctx, c, st)
 		st.alive.Store(false)
 		c.close("bench done")
 		if ctx.Err() != nil {

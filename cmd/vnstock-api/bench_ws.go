@@ -39,7 +39,7 @@ func (r *runner) runSocket(ctx context.Context, url string, st *clientStats, con
 	st.connected = true
 	st.alive.Store(true)
 	connected()
-	err = r.polls.readWS(ctx, c)
+	err = r.polls.readWS(ctx, c, st)
 	st.alive.Store(false)
 	c.close("bench done")
 	if ctx.Err() == nil {

@@ -175,9 +175,9 @@ func TestBenchWSReaders(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	url := "ws" + strings.TrimPrefix(srv.URL, "http")
-	readers := map[string]func(context.Context, *benchWS) error{
+	readers := map[string]func(context.Context, *benchWS, *clientStats) error{
 		"poller":    new(pollSet).readWS,
-		"goroutine": readLoop,
+		"goroutine": func(ctx context.Context, c *benchWS, _ *clientStats) error { return readLoop(ctx, c) },
 	}
 	for name, read := range readers {
 		t.Run(name, func(t *testing.T) {
@@ -195,7 +195,10 @@ func TestBenchWSReaders(t *testing.T) {
 			if err := c.write([]byte("hello")); err != nil {
 				t.Fatal(err)
 			}
-			err = read(t.Context(), c)
+			err = read(t.Context(), c, st)
+			if st.hist != st.own {
+				t.Error("the client's latencies still go to a poller's histogram after it let go")
+			}
 			if code := websocket.CloseStatus(err); code != 4008 {
 				t.Errorf("read ended with %v, want close 4008", err)
 			}
@@ -230,7 +233,7 @@ func TestBenchWSReaderLeaves(t *testing.T) {
 	c.handle = func([]byte) error { return errors.New("no message expected") }
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
-	if err := ps.readWS(ctx, c); err != nil {
+	if err := ps.readWS(ctx, c, st); err != nil {
 		t.Errorf("readWS after the context ended = %v, want nil", err)
 	}
 	c.close("test done")
