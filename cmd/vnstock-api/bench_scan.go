@@ -143,7 +143,7 @@ type clientStats struct {
 	// every event). nil in idle mode. The report merges own and the loops'.
 	hist       *histogram
 	own        *histogram
-	resume     *resumeStats   // reconnect runs only
+	resume     *resumeStats // reconnect runs only
 	phase      *atomic.Int32
 	measureNow func() int64 // Unix µs; time.Now unless a test injects one
 }
