@@ -68,6 +68,7 @@ type Hub struct {
 	delivered atomic.Uint64
 
 	exp    expansions // group member lists, shared by subscribers
+	flags  flagSlab   // the subscribers' dirty flags
 	nextID atomic.Uint64
 	stats  stats
 
@@ -77,14 +78,14 @@ type Hub struct {
 }
 
 type topicState struct {
-	name     string                   // the topic
-	subs     map[*Subscriber]struct{} // guarded by Hub.mu
-	pending  atomic.Int32             // subscribers between reserve and registration
-	last     atomic.Pointer[Event]    // latest event of a conflated topic (the snapshot)
-	stored   atomic.Uint64            // events stored as last so far: what a pull skipped is counted as conflated
-	keyed    atomic.Bool              // a conflated topic whose events conflate per key, not per topic: pushed, never pulled
-	conflate bool                     // set when the topic is first seen
-	kind     *kindStats               // counters of the topic's kind (the part before ':')
+	name     string                         // the topic
+	subs     map[*Subscriber]*atomic.Uint32 // with each its dirty flag; guarded by Hub.mu
+	pending  atomic.Int32                   // subscribers between reserve and registration
+	last     atomic.Pointer[Event]          // latest event of a conflated topic (the snapshot)
+	stored   atomic.Uint64                  // events stored as last so far: what a pull skipped is counted as conflated
+	keyed    atomic.Bool                    // a conflated topic whose events conflate per key, not per topic: pushed, never pulled
+	conflate bool                           // set when the topic is first seen
+	kind     *kindStats                     // counters of the topic's kind (the part before ':')
 }
 
 // New returns a hub delivering from broker, and starts the broker.
@@ -149,7 +150,7 @@ func (h *Hub) classify(ev *Event) (string, bool) {
 // deliver fans out one classified event. An event conflated per topic (a
 // quote, an index) is pulled: it becomes the topic's last value and each
 // subscriber is only marked dirty, so the cost per subscriber is one atomic
-// load while its writer rests; Drain takes the latest value of every dirty
+// load of its flag (packed with the others: flagSlab) while its writer rests; Drain takes the latest value of every dirty
 // topic. Events conflated per key (bars) and stream events are pushed into
 // each subscriber's queue.
 func (h *Hub) deliver(ev *Event, key string, conflate bool) {
@@ -174,8 +175,8 @@ func (h *Hub) deliver(ev *Event, key string, conflate bool) {
 	atomic.StoreUint64(&h.head, max(ev.Seq, atomic.LoadUint64(&h.head)))
 	if pull {
 		h.advanceDelivered(ev.Seq)
-		for s := range ts.subs {
-			s.touch()
+		for s, dirty := range ts.subs {
+			s.touch(dirty)
 		}
 	} else {
 		for s := range ts.subs {
@@ -248,7 +249,7 @@ func (h *Hub) addTopic(topic string, conflate bool) *topicState {
 func (h *Hub) topicLocked(topic string, conflate bool) *topicState {
 	ts, ok := h.topics[topic]
 	if !ok {
-		ts = &topicState{name: topic, subs: map[*Subscriber]struct{}{}, conflate: conflate, kind: h.stats.kind(topic)}
+		ts = &topicState{name: topic, subs: map[*Subscriber]*atomic.Uint32{}, conflate: conflate, kind: h.stats.kind(topic)}
 		h.topics[topic] = ts
 	}
 	return ts

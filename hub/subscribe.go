@@ -218,7 +218,7 @@ func (s *Subscriber) registerLocked(req SubscribeRequest, p plan, remote map[str
 	for _, m := range p.newMems {
 		ts := h.topics[m] // created by reserve, never deleted
 		ts.pending.Add(-1)
-		ts.subs[s] = struct{}{}
+		ts.subs[s] = s.dirty
 		if ts.conflate {
 			// The snapshot (or the replay up to head) covers every value up
 			// to head: only later ones are pulled.

@@ -46,9 +46,9 @@ func (it Item) AppendJSON(b []byte) []byte {
 type Subscriber struct {
 	h      *Hub
 	id     uint64
-	dirty  atomic.Bool   // a pulled topic changed since the last Drain
-	ready  chan struct{} // capacity 1: "the queue is not empty"
-	notify func()        // set once before the first Subscribe; see SetNotify
+	dirty  *atomic.Uint32 // 1: a pulled topic changed since the last Drain; from Hub.flags
+	ready  chan struct{}  // capacity 1: "the queue is not empty"
+	notify func()         // set once before the first Subscribe; see SetNotify
 
 	mu          sync.Mutex // guards the fields below; taken after Hub.mu
 	ctrl        []Item     // replies, snapshots and replays, in order, before live events
@@ -72,6 +72,7 @@ func (h *Hub) NewSubscriber() *Subscriber {
 	return &Subscriber{
 		h:        h,
 		id:       h.nextID.Add(1),
+		dirty:    h.flags.get(),
 		ready:    make(chan struct{}, 1),
 		requests: map[string][]string{},
 	}
@@ -126,14 +127,16 @@ type pullSlot struct {
 }
 
 // touch marks the subscriber dirty, and wakes its writer the first time
-// since the last Drain. Called by Hub.deliver under Hub.mu.
+// since the last Drain. Called by Hub.deliver under Hub.mu, with the flag
+// the topic keeps beside the subscriber (s.dirty): a subscriber already
+// dirty is not read at all.
 //
 // It takes no lock: the delivering goroutine must never wait on a writer
 // that holds the subscriber's lock in Drain (with thousands of runnable
 // goroutines, one such wait costs it a trip through the scheduler's queue).
 // Waking an ended subscriber is harmless.
-func (s *Subscriber) touch() {
-	if s.dirty.Load() || !s.dirty.CompareAndSwap(false, true) {
+func (s *Subscriber) touch(dirty *atomic.Uint32) {
+	if dirty.Load() != 0 || !dirty.CompareAndSwap(0, 1) {
 		return
 	}
 	s.signal()
@@ -199,7 +202,7 @@ func (s *Subscriber) Drain(items []Item) ([]Item, error) {
 	if s.holding > 0 {
 		return items, nil
 	}
-	s.dirty.Store(false)
+	s.dirty.Store(0)
 	watermark := s.h.delivered.Load()
 	items = append(items, s.ctrl...)
 	clear(s.ctrl)

@@ -104,6 +104,8 @@ func (s *Subscriber) Close(ctx context.Context) {
 	clear(s.requests)
 	idle := s.h.release(s, topics)
 	s.fail(ErrClosed)
+	// In no topic and ended: nothing writes the flag any more.
+	s.h.flags.put(s.dirty)
 	s.h.stats.subscribers.Add(-1)
 	if len(idle) > 0 {
 		if err := s.h.broker.Unsubscribe(ctx, idle...); err != nil {
