@@ -67,10 +67,12 @@ type Hub struct {
 	// its subscribers' queues). Drain pulls no value above it.
 	delivered atomic.Uint64
 
-	exp    expansions // group member lists, shared by subscribers
-	flags  flagSlab   // the subscribers' dirty flags
-	nextID atomic.Uint64
-	stats  stats
+	exp   expansions // group member lists, shared by subscribers
+	flags flagSlab   // the subscribers' dirty flags
+
+	pullLists map[string][]*topicState // shared pull lists (sharePulls); guarded by mu
+	nextID    atomic.Uint64
+	stats     stats
 
 	regMu      sync.Mutex      // guards regs and committing; taken after Hub.mu when both are held
 	regs       []*registration // waiting for the write lock; see Subscriber.register

@@ -214,7 +214,8 @@ func (s *Subscriber) registerLocked(req SubscribeRequest, p plan, remote map[str
 	h := s.h
 	head := h.Head()
 	var snaps []Item
-	pulls := make([]pullSlot, 0, len(p.newMems))
+	var pulls []*topicState
+	var seen []uint32
 	for _, m := range p.newMems {
 		ts := h.topics[m] // created by reserve, never deleted
 		ts.pending.Add(-1)
@@ -222,7 +223,8 @@ func (s *Subscriber) registerLocked(req SubscribeRequest, p plan, remote map[str
 		if ts.conflate {
 			// The snapshot (or the replay up to head) covers every value up
 			// to head: only later ones are pulled.
-			pulls = append(pulls, pullSlot{ts: ts, sent: head, seen: ts.stored.Load()})
+			pulls = append(pulls, ts)
+			seen = append(seen, uint32(ts.stored.Load()))
 		}
 		snap := ts.last.Load()
 		if r := remote[m]; snap == nil && r != nil && r.Seq <= head {
@@ -241,11 +243,7 @@ func (s *Subscriber) registerLocked(req SubscribeRequest, p plan, remote map[str
 	if s.err != nil {
 		return head, nil
 	}
-	if s.pulls == nil {
-		s.pulls = pulls
-	} else {
-		s.pulls = append(s.pulls, pulls...)
-	}
+	s.pulls.add(pulls, head, seen, h.sharePulls)
 	s.ctrl = append(s.ctrl, Item{Kind: ItemControl, Name: "ack", Line: AckLine(req.ID, p.acked)})
 	s.ctrl = append(s.ctrl, p.errs...)
 	if req.Since == nil {

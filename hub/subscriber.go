@@ -55,7 +55,7 @@ type Subscriber struct {
 	stream      []*Event   // pending stream events, seq order
 	streamBytes int
 	pend        map[string]*Event // pending pushed conflated events by key
-	pulls       []pullSlot        // the conflated topics held, for Drain to pull
+	pulls       pullSet           // the conflated topics held, for Drain to pull
 	holding     int               // >0 while a resume is reading history
 	err         error             // terminal: the subscriber is ended
 	closed      bool
@@ -116,14 +116,6 @@ func (s *Subscriber) signal() {
 	case s.ready <- struct{}{}:
 	default:
 	}
-}
-
-// pullSlot is one conflated topic a subscriber holds: Drain sends the
-// topic's last value when it is newer than sent.
-type pullSlot struct {
-	ts   *topicState
-	sent uint64 // seq of the last value of the topic this subscriber was sent
-	seen uint64 // the topic's stored count then; the values in between were conflated
 }
 
 // touch marks the subscriber dirty, and wakes its writer the first time
@@ -237,19 +229,7 @@ func (s *Subscriber) Drain(items []Item) ([]Item, error) {
 // atomic add per pulled topic made the counter's cache line bounce
 // between the writers for every event of every subscriber.
 func (s *Subscriber) pullLocked(evs []*Event, watermark uint64) []*Event {
-	var conflated uint64
-	for i := range s.pulls {
-		sl := &s.pulls[i]
-		ev := sl.ts.last.Load()
-		if ev == nil || ev.Seq <= sl.sent || ev.Seq > watermark || sl.ts.keyed.Load() {
-			continue
-		}
-		// stored is read after last, and counts it: at least one more than seen.
-		n := sl.ts.stored.Load()
-		conflated += n - sl.seen - 1
-		sl.sent, sl.seen = ev.Seq, n
-		evs = append(evs, ev)
-	}
+	evs, conflated := s.pulls.pull(evs, watermark)
 	if conflated > 0 {
 		s.h.stats.conflated.Add(conflated)
 	}
@@ -303,6 +283,6 @@ func (s *Subscriber) failLocked(err error) {
 	s.h.stats.queued.Add(-int64(s.streamBytes))
 	s.streamBytes = 0
 	s.pend = nil
-	s.pulls = nil
+	s.pulls = pullSet{}
 	s.signal()
 }

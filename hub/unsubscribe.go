@@ -2,7 +2,6 @@ package hub
 
 import (
 	"context"
-	"slices"
 )
 
 // Unsubscribe releases topics as the client wrote them and acks them. A topic
@@ -55,7 +54,7 @@ func (s *Subscriber) dropTopicsLocked(topics []string) {
 			delete(s.pend, k)
 		}
 	}
-	s.pulls = slices.DeleteFunc(s.pulls, func(sl pullSlot) bool { return gone[sl.ts.name] })
+	s.pulls.drop(gone)
 	kept := s.stream[:0]
 	for _, ev := range s.stream {
 		if gone[ev.Topic] {
