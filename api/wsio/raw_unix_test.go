@@ -3,6 +3,7 @@
 package wsio
 
 import (
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -86,5 +87,17 @@ func TestRawWriteFullAndClosed(t *testing.T) {
 	server.Close()
 	if n, _, err := rawWrite(rc, []byte("x")); err == nil || n != 0 {
 		t.Fatalf("rawWrite after Close = %d, %v; want an error", n, err)
+	}
+}
+
+// A batch written straight to the descriptor allocates nothing.
+func TestRawWriteAllocs(t *testing.T) {
+	server, client := tcpPair(t)
+	defer client.Close()
+	go func() { _, _ = io.Copy(io.Discard, client) }()
+	rc := NewConn(server, time.Second).raw
+	b := []byte("a batch")
+	if avg := testing.AllocsPerRun(100, func() { _, _, _ = rawWrite(rc, b) }); avg != 0 {
+		t.Errorf("rawWrite allocates %.1f times per call, want 0", avg)
 	}
 }
