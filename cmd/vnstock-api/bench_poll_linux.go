@@ -85,8 +85,12 @@ func (s *pollSet) start() {
 	}
 }
 
-// pollLoops is the number of epoll loops of a run.
-func pollLoops() int { return 4 * runtime.NumCPU() }
+// pollLoops is the number of epoll loops of a run: four per CPU, at most
+// maxPollLoops (an idle loop wakes every millisecond, and a large machine
+// needs no more to keep its share).
+func pollLoops() int { return min(4*runtime.NumCPU(), maxPollLoops) }
+
+const maxPollLoops = 32
 
 // benchProcs is the GOMAXPROCS the load tool wants: a P for every poll loop.
 func benchProcs() int { return pollLoops() }
