@@ -152,9 +152,10 @@ func (h *Hub) classify(ev *Event) (string, bool) {
 // deliver fans out one classified event. An event conflated per topic (a
 // quote, an index) is pulled: it becomes the topic's last value and each
 // subscriber is only marked dirty, so the cost per subscriber is one atomic
-// load of its flag (packed with the others: flagSlab) while its writer rests; Drain takes the latest value of every dirty
-// topic. Events conflated per key (bars) and stream events are pushed into
-// each subscriber's queue.
+// load of its flag (packed with the others: flagSlab) while its writer
+// rests; Drain takes the latest value of every dirty topic. Events
+// conflated per key (bars) and stream events are pushed into each
+// subscriber's queue.
 func (h *Hub) deliver(ev *Event, key string, conflate bool) {
 	h.mu.RLock()
 	ts, ok := h.topics[ev.Topic]

@@ -27,9 +27,10 @@ import (
 // Redis in the scale-out run), and a loop that waits for a CPU delays every
 // connection it holds; more, smaller loops spread that wait. Loops queued on
 // fewer Ps would wait for the Go scheduler's 10 ms preemption as well.
-// One-tool scale-out run, p99: 266–340 ms with one loop per CPU on one P per
-// CPU; 107.5 / 119.8 ms with two per CPU, 87.0 / 93.2 ms with four, each on a
-// P of its own. Pollers start with the first client and stop with close.
+// One-tool scale-out run, p99: 117.8 / 121.9 ms with two loops per CPU on
+// one P per CPU; 107.5 / 119.8 ms with two per CPU each on a P of its own;
+// 87.0 / 89.1 ms with four per CPU each on a P of its own (BENCHMARKS.md).
+// Pollers start with the first client and stop with close.
 type pollSet struct {
 	once    sync.Once
 	pollers []*poller // none: clients read on their own goroutines
