@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"strconv"
 	"syscall"
 	"time"
@@ -29,9 +28,9 @@ func sampleCPU(pid int) (cpuSample, error) {
 	if pid <= 0 {
 		return s, nil
 	}
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	b, err := readProc(pid, "stat")
 	if err != nil {
-		return s, fmt.Errorf("read stat of pid %d: %w", pid, err)
+		return s, err
 	}
 	s.server, err = parseStatCPU(b)
 	return s, err

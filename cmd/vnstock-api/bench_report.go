@@ -157,14 +157,23 @@ func errorKind(err error) string {
 	return s
 }
 
+// readProc reads /proc/PID/name.
+func readProc(pid int, name string) ([]byte, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/" + name)
+	if err != nil {
+		return nil, fmt.Errorf("read %s of pid %d: %w", name, pid, err)
+	}
+	return b, nil
+}
+
 // readRSS returns the VmRSS of process pid in bytes (0, nil when pid is 0).
 func readRSS(pid int) (int64, error) {
 	if pid <= 0 {
 		return 0, nil
 	}
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	b, err := readProc(pid, "status")
 	if err != nil {
-		return 0, fmt.Errorf("read status of pid %d: %w", pid, err)
+		return 0, err
 	}
 	return parseVmRSS(b)
 }
